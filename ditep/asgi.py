@@ -1,0 +1,10 @@
+import os
+
+from django.core.asgi import get_asgi_application
+
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "ditep.settings")
+application = get_asgi_application()
+
+from core.db import assert_safe_app_role  # noqa: E402
+
+assert_safe_app_role()

@@ -1,0 +1,5 @@
+from django.apps import AppConfig
+
+
+class PortailFamilleConfig(AppConfig):
+    name = "portail_famille"
