@@ -2,4 +2,5 @@ from django.urls import include, path
 
 urlpatterns = [
     path("", include("core.urls")),
+    path("api/v1/", include("ditep.api_urls")),
 ]
