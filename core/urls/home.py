@@ -1,1 +1,7 @@
-urlpatterns = []
+from django.urls import path
+
+from core.views import home
+
+urlpatterns = [
+    path("", home.home, name="home"),
+]

@@ -1,1 +1,7 @@
-urlpatterns = []
+from django.urls import path
+
+from core.views import notifications
+
+urlpatterns = [
+    path("", notifications.notification_list, name="notifications"),
+]

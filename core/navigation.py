@@ -1,0 +1,49 @@
+"""Main navigation: each app registers its entries with the predicate that decides who sees them, so the menu
+shows only what the user may use."""
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from django.urls import reverse
+
+from core.tenancy import Access
+
+
+@dataclass(frozen=True)
+class NavEntry:
+    label: str
+    url_name: str
+    visible: Callable[[Access], bool]
+    order: int = 100
+
+
+_ENTRIES: list[NavEntry] = []
+
+
+def register(label: str, url_name: str, visible: Callable[[Access], bool], order: int = 100) -> None:
+    if any(entry.url_name == url_name for entry in _ENTRIES):
+        return
+    _ENTRIES.append(NavEntry(label, url_name, visible, order))
+    _ENTRIES.sort(key=lambda entry: entry.order)
+
+
+def items_for(access: Access, current_path: str) -> list[dict]:
+    items = []
+    for entry in _ENTRIES:
+        if not entry.visible(access):
+            continue
+        url = reverse(entry.url_name)
+        active = current_path == url if url == "/" else current_path.startswith(url)
+        items.append({"label": entry.label, "url": url, "active": active})
+    return items
+
+
+def _register_core():
+    from core import perms
+
+    register("Accueil", "core:home", lambda access: True, order=0)
+    register("Administration", "core:admin_home", perms.is_admin, order=900)
+    register("Journal des accès", "core:audit_list", perms.can_view_audit, order=910)
+
+
+_register_core()
