@@ -1,1 +1,7 @@
-urlpatterns = []
+from django.urls import path
+
+from core.views import audit
+
+urlpatterns = [
+    path("", audit.audit_list, name="audit_list"),
+]
