@@ -102,6 +102,8 @@ if not DATABASE_URL:
 DATABASES = {"default": dj_database_url.parse(DATABASE_URL, conn_max_age=0)}
 DATABASES["default"]["OPTIONS"] = {"application_name": "ditep"}
 DATABASES["default"]["ATOMIC_REQUESTS"] = False  # the tenant middleware opens the request transaction itself
+if env_str("DITEP_TEST_DB_NAME"):
+    DATABASES["default"]["TEST"] = {"NAME": env_str("DITEP_TEST_DB_NAME")}
 DATABASE_OWNER = dj_database_url.parse(DATABASE_OWNER_URL) if DATABASE_OWNER_URL else None
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 

@@ -12,6 +12,8 @@ _handles = []
 @pytest.hookimpl(tryfirst=True)
 def pytest_load_initial_conftests(early_config, parser, args):
     os.environ["DITEP_TESTING"] = "1"
+    # One test database per run, so that concurrent runs on one server never drop each other's database.
+    os.environ.setdefault("DITEP_TEST_DB_NAME", f"test_ditep_{os.getpid()}")
     if not os.environ.get("DATABASE_URL"):
         from ditep.embedded import configure_environment
 
