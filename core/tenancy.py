@@ -12,12 +12,13 @@ from functools import cached_property
 from django.contrib.auth.middleware import LoginRequiredMiddleware as DjangoLoginRequiredMiddleware
 from django.db import connection, transaction
 from django.http import Http404
-from django.shortcuts import redirect
 from django.utils.functional import SimpleLazyObject
 
 from core.enums import TOTP_REQUIRED_METIERS, AccountKind, Metier, Role
 
 SESSION_ORGANISME_KEY = "_ditep_organisme_id"
+# Set at login when the account has a confirmed TOTP device: optional TOTP then becomes mandatory for the session.
+SESSION_OTP_ENROLLED_KEY = "_ditep_otp_enrolled"
 
 
 def _current_setting() -> str:
@@ -180,9 +181,11 @@ class LoginRequiredMiddleware(DjangoLoginRequiredMiddleware):
             return response
         if getattr(view_func, "login_required", True) is False:
             return None  # public pages (login, password reset) stay reachable
-        if not getattr(view_func, "otp_exempt", False) and request.access.totp_required:
-            if not request.user.is_verified():
-                return redirect("core:totp_verify")
+        if not getattr(view_func, "otp_exempt", False) and not request.user.is_verified():
+            if request.session.get(SESSION_OTP_ENROLLED_KEY) or request.access.totp_required:
+                from django.contrib.auth.views import redirect_to_login
+
+                return redirect_to_login(request.get_full_path(), "core:totp_verify")
         if request.user.kind != AccountKind.PROFESSIONNEL and not getattr(view_func, "portal_allowed", False):
             raise Http404
         return None

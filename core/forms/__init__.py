@@ -1,0 +1,1 @@
+"""Forms of the core app, one module per area."""
