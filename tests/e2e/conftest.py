@@ -1,0 +1,90 @@
+"""Browser tests: Debian's Chromium driven by Playwright against pytest-django's ``live_server``.
+
+The live server answers from another thread, on its own database connection: test data must be committed. So this
+directory overrides ``transactional_db``: the tests write through the normal (autocommit) connection as the
+application role (RLS applies), and the tables are emptied afterwards as the owner role, because the application
+role may not TRUNCATE (and must not: the audit journal is append-only for it).
+"""
+
+import os
+import shutil
+from pathlib import Path
+
+import pytest
+from django.conf import settings
+from django.db import connection
+
+from core.db import owner_connection
+
+# Playwright's sync API runs an event loop in this thread: Django would refuse ORM calls made next to it.
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+CHROMIUM = os.environ.get("DITEP_CHROMIUM", "/usr/bin/chromium")
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+    "--disable-quic",
+]
+SCREENSHOTS = Path(settings.VAR_DIR) / "screenshots"
+# Catalogue tables filled by migrate: kept (the application role may only read them).
+KEPT_TABLES = {"django_migrations", "django_content_type", "auth_permission"}
+
+
+def _empty_tables() -> None:
+    with owner_connection(), connection.cursor() as cursor:
+        tables = [t for t in connection.introspection.django_table_names(only_existing=True) if t not in KEPT_TABLES]
+        quoted = ", ".join(connection.ops.quote_name(t) for t in tables)
+        cursor.execute(f"TRUNCATE {quoted} RESTART IDENTITY CASCADE")
+
+
+@pytest.fixture
+def transactional_db(django_db_setup, django_db_blocker):
+    """Committed data for the live server (see the module docstring); tables emptied afterwards."""
+    with django_db_blocker.unblock():
+        try:
+            yield
+        finally:
+            _empty_tables()
+
+
+@pytest.fixture(scope="session")
+def browser():
+    if not Path(CHROMIUM).exists():
+        pytest.skip(f"Chromium not found at {CHROMIUM} (apt-get install chromium)")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True)
+        yield browser
+        browser.close()
+
+
+@pytest.fixture
+def page(browser, live_server):
+    context = browser.new_context(base_url=live_server.url, locale="fr-FR", viewport={"width": 1280, "height": 900})
+    page = context.new_page()
+    page.set_default_timeout(10_000)
+    yield page
+    context.close()
+
+
+@pytest.fixture(scope="session")
+def screenshot_dir():
+    shutil.rmtree(SCREENSHOTS, ignore_errors=True)
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    return SCREENSHOTS
+
+
+@pytest.fixture
+def screenshot(page, screenshot_dir):
+    def take(name: str) -> Path:
+        path = screenshot_dir / f"{name}.png"
+        page.screenshot(path=str(path), full_page=True)
+        return path
+
+    return take
