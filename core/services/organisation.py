@@ -166,3 +166,37 @@ def affectation_save(*, affectation: Affectation, actor, request=None) -> Affect
 def affectation_end(*, affectation: Affectation, fin, actor, request=None) -> Affectation:
     affectation.fin = fin
     return _save(affectation, actor=actor, created=False, request=request, changed=["fin"])
+
+
+@transaction.atomic
+def professionnel_invite(
+    *,
+    organisme: Organisme,
+    email: str,
+    first_name: str,
+    last_name: str,
+    dispositif: Dispositif,
+    metier: str,
+    role: str,
+    debut,
+    actor,
+    site: Site | None = None,
+    request=None,
+) -> User:
+    """Create a professional's account with its first affectation and email the invitation link, all or nothing
+    (the email leaves only if the account and the affectation are written)."""
+    user = account_create(
+        organisme=organisme,
+        kind=AccountKind.PROFESSIONNEL,
+        email=email,
+        first_name=first_name,
+        last_name=last_name,
+        actor=actor,
+        request=request,
+    )
+    affectation = Affectation(
+        organisme=organisme, user=user, dispositif=dispositif, site=site, metier=metier, role=role, debut=debut
+    )
+    affectation_save(affectation=affectation, actor=actor, request=request)
+    account_invite(user=user, actor=actor, request=request)
+    return user
