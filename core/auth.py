@@ -5,7 +5,7 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.backends import ModelBackend
 from django.db import connection
 
-from core.tenancy import set_tenant_for_transaction
+from core.tenancy import _set_setting, set_tenant_for_transaction
 
 
 def lookup_email(email: str) -> tuple[int, int] | None:
@@ -55,7 +55,10 @@ class TenantModelBackend(ModelBackend):
             # Same cost as a real check, so that timing does not reveal which emails exist.
             get_user_model()().set_password(password)
             return None
-        return super().authenticate(request, username=username.strip().lower(), password=password)
+        user = super().authenticate(request, username=username.strip().lower(), password=password)
+        if user is None:
+            _set_setting("")  # wrong password: the rest of this anonymous request sees no tenant
+        return user
 
     def get_user(self, user_id):
         # Called by AuthenticationMiddleware under the tenant set from the session: RLS hides other organismes.

@@ -192,3 +192,17 @@ def test_argon2_hasher_works():
     encoded = hasher.encode("une phrase de passe", hasher.salt())
     assert encoded.startswith("argon2$argon2id$")
     assert hasher.verify("une phrase de passe", encoded)
+
+
+@pytest.mark.django_db
+def test_wrong_password_leaves_no_tenant_set(world, rf):
+    from django.contrib.auth import authenticate
+
+    from core.tenancy import current_organisme_id
+
+    request = rf.post("/connexion/")
+    with tenant_context(None):
+        assert authenticate(request, username=world.educateur.email, password="mauvais") is None
+        assert current_organisme_id() is None
+        assert authenticate(request, username=world.educateur.email, password=PASSWORD) == world.educateur
+        assert current_organisme_id() == world.organisme.pk
