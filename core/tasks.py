@@ -31,7 +31,10 @@ def send_invitation_email(*, user_id: int):
 def send_notification_emails(*, notification_ids: list[int]):
     from core.models import Notification
 
-    pending = Notification.objects.filter(pk__in=notification_ids, emailed_at__isnull=True, read_at__isnull=True)
+    # Idempotent: a notification is emailed once, and not at all if already read or its recipient deactivated.
+    pending = Notification.objects.filter(
+        pk__in=notification_ids, emailed_at__isnull=True, read_at__isnull=True, recipient__is_active=True
+    )
     for notification in pending.select_related("recipient"):
         send_mail(
             subject="Vous avez une nouvelle notification",

@@ -3,8 +3,17 @@
 from django.urls import path
 from rest_framework.routers import DefaultRouter
 
+from core.api import docs
+from core.api import views as core_api
 from core.api.echange import ImportEchangeView
 
 router = DefaultRouter()
-urlpatterns = [*router.urls]
+core_api.register(router)
+
+urlpatterns = [
+    path("schema/", docs.schema_view(), name="api-schema"),
+    path("docs/", docs.docs_view(), name="api-docs"),
+    path("me/", core_api.MeView.as_view(), name="api-me"),
+    *router.urls,
+]
 urlpatterns.append(path("import/", ImportEchangeView.as_view(), name="import_echange"))

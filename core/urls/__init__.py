@@ -12,4 +12,5 @@ urlpatterns = [
     path("journal/", include(audit.urlpatterns)),
     path("notifications/", include(notifications.urlpatterns)),
     *api.urlpatterns,
+    path("", include("core.urls.api_tokens")),
 ]
