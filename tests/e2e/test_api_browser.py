@@ -7,21 +7,20 @@ from core.enums import Metier
 from core.services.notifications import notify
 from core.tenancy import tenant_context
 from tests import factories
-from tests.e2e.conftest import browser, page, screenshot, screenshot_dir, transactional_db  # noqa: F401
 
 pytestmark = pytest.mark.browser
 PASSWORD = "motdepasse-de-test-1"
 
 
 @pytest.fixture
-def educateur(transactional_db):  # noqa: F811
+def educateur(transactional_db):
     organisme = factories.OrganismeFactory(nom="Association Les Pins")
     dispositif = factories.DispositifFactory(organisme=organisme, nom="DITEP Les Pins")
     factories.SiteFactory(dispositif=dispositif, nom="Site de Muret")
     return factories.professionnel(dispositif, Metier.EDUCATEUR, email="educ@pins.org", first_name="Léa")
 
 
-def _login(page, user):  # noqa: F811
+def _login(page, user):
     page.goto("/connexion/")
     page.get_by_label("Adresse électronique").fill(user.email)
     page.get_by_label("Mot de passe").fill(PASSWORD)
@@ -29,13 +28,13 @@ def _login(page, user):  # noqa: F811
     page.wait_for_load_state()
 
 
-def _csp_errors(page):  # noqa: F811
+def _csp_errors(page):
     errors = []
     page.on("console", lambda msg: errors.append(msg.text) if "Content Security Policy" in msg.text else None)
     return errors
 
 
-def test_api_docs_render_under_the_csp(page, educateur, screenshot):  # noqa: F811
+def test_api_docs_render_under_the_csp(page, educateur, screenshot):
     errors = _csp_errors(page)
     _login(page, educateur)
     page.goto("/api/v1/docs/")
@@ -44,7 +43,7 @@ def test_api_docs_render_under_the_csp(page, educateur, screenshot):  # noqa: F8
     assert errors == []
 
 
-def test_notification_centre_marks_read_with_htmx(page, educateur, screenshot):  # noqa: F811
+def test_notification_centre_marks_read_with_htmx(page, educateur, screenshot):
     with tenant_context(educateur.organisme_id):
         notify(recipients=[educateur], titre="Réunion de synthèse jeudi", email=False)
         notify(recipients=[educateur], titre="Nouveau document partagé", email=False)
@@ -63,7 +62,7 @@ def test_notification_centre_marks_read_with_htmx(page, educateur, screenshot): 
     assert errors == []
 
 
-def test_token_page_shows_the_key_once(page, educateur, screenshot):  # noqa: F811
+def test_token_page_shows_the_key_once(page, educateur, screenshot):
     _login(page, educateur)
     page.goto("/compte/jetons/")
     page.get_by_label("Nom du jeton").fill("Synchronisation agenda")
