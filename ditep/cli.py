@@ -19,7 +19,8 @@ import time
 from pathlib import Path
 
 BASE_DIR = Path(__file__).resolve().parent.parent
-LOCAL_HOSTS = ("localhost", "127.0.0.1", "[::1]")
+LOCAL_HOSTS = ("localhost", "127.0.0.1", "[::1]")  # the settings' default ALLOWED_HOSTS
+WILDCARD_HOSTS = {"0.0.0.0": "127.0.0.1", "::": "::1"}  # noqa: S104 (bind addresses, and where to reach them)
 STOP_TIMEOUT = 20  # seconds a child gets to finish after SIGTERM
 
 
@@ -136,7 +137,7 @@ def stop_children(children: dict[str, subprocess.Popen]) -> None:
         try:
             proc.wait(timeout=max(0.1, deadline - time.monotonic()))
         except subprocess.TimeoutExpired:
-            print(f"{name} did not stop in {STOP_TIMEOUT} s: killed", file=sys.stderr)
+            print(f"{name} ne s'est pas arrêté en {STOP_TIMEOUT} s : tué.", file=sys.stderr)
         try:
             os.killpg(proc.pid, signal.SIGKILL)  # leftovers: gunicorn workers, celery pool processes
         except ProcessLookupError:
@@ -144,10 +145,10 @@ def stop_children(children: dict[str, subprocess.Popen]) -> None:
         proc.wait()
 
 
-def wait_for_port(host: str, port: int, children: dict[str, subprocess.Popen], timeout: float = 60) -> bool:
-    connect_host = {"0.0.0.0": "127.0.0.1", "::": "::1"}.get(host, host)  # noqa: S104
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline and all(proc.poll() is None for proc in children.values()):
+def wait_for_port(host: str, port: int, children: dict[str, subprocess.Popen], stopping: list) -> bool:
+    connect_host = WILDCARD_HOSTS.get(host, host)
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline and not stopping and all(proc.poll() is None for proc in children.values()):
         try:
             with socket.create_connection((connect_host, port), timeout=1):
                 return True
@@ -174,11 +175,14 @@ def demo(host: str, port: int, scale: int) -> int:
     handles = prepare_environment(with_redis=True)  # noqa: F841 (kept alive until exit)
     var = var_dir()
     os.environ.setdefault("DITEP_SECURE_COOKIES", "0")  # plain http
-    shown = "localhost" if host in ("127.0.0.1", "0.0.0.0", "::") else host  # noqa: S104
+    shown = "localhost" if host == "127.0.0.1" or host in WILDCARD_HOSTS else host
     url = f"http://{bind_address(shown, port)}/"
     os.environ.setdefault("DITEP_SITE_URL", url.rstrip("/"))
-    if not os.environ.get("DJANGO_ALLOWED_HOSTS") and host not in ("127.0.0.1", "localhost", "::1", "0.0.0.0", "::"):  # noqa: S104
-        os.environ["DJANGO_ALLOWED_HOSTS"] = ",".join([*LOCAL_HOSTS, shown])
+    if not os.environ.get("DJANGO_ALLOWED_HOSTS"):
+        if host in WILDCARD_HOSTS:  # bound to every interface: answer to any name of this machine
+            os.environ["DJANGO_ALLOWED_HOSTS"] = "*"
+        elif shown not in ("localhost", "::1"):
+            os.environ["DJANGO_ALLOWED_HOSTS"] = ",".join([*LOCAL_HOSTS, shown])
 
     collect_static(var)
     run_step("migrate", "--noinput")
@@ -190,12 +194,12 @@ def demo(host: str, port: int, scale: int) -> int:
     children = {name: start_child(cmd) for name, cmd in children_commands(host, port, var).items()}
     exit_code = 0
     try:
-        if wait_for_port(host, port, children):
+        if wait_for_port(host, port, children, stopping):
             print_banner(url)
         while not stopping:
             exited = [name for name, proc in children.items() if proc.poll() is not None]
             if exited:
-                print(f"{', '.join(exited)} stopped unexpectedly: stopping everything", file=sys.stderr)
+                print(f"Arrêt inattendu de : {', '.join(exited)}. Arrêt de tout.", file=sys.stderr)
                 exit_code = 1
                 break
             time.sleep(0.5)
