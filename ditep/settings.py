@@ -138,7 +138,7 @@ AUTHENTICATION_BACKENDS = [
 ]
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.Argon2PasswordHasher"]
 if TESTING:
-    # Tests create hundreds of users; argon2 is asserted separately in tests/core/test_settings.py.
+    # Tests create hundreds of users; argon2 is asserted in tests/core/test_security.py.
     PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher", *PASSWORD_HASHERS]
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
@@ -173,6 +173,7 @@ AXES_USERNAME_FORM_FIELD = "username"
 AXES_LOCKOUT_TEMPLATE = "core/lockout.html"
 AXES_RESET_ON_SUCCESS = True
 AXES_VERBOSE = False
+AXES_DISABLE_ACCESS_LOG = True  # successful logins are in the audit journal
 
 OTP_TOTP_ISSUER = "DUI DITEP"
 ANONYMOUS_USER_NAME = None  # guardian: no anonymous user row (our users belong to an organisme)
