@@ -63,3 +63,11 @@ class AuditAction(models.TextChoices):
     LOGOUT = "logout", "Déconnexion"
     SECURITY = "security", "Sécurité du compte"
     IMPORT = "import", "Import"
+
+
+class Visibilite(models.TextChoices):
+    """Who may read a document, a transmission or any shareable item (DOMAIN §3)."""
+
+    EQUIPE = "equipe", "Équipe"
+    CONFIDENTIEL_SOIN = "confidentiel_soin", "Confidentiel soin"
+    PARTAGEABLE_FAMILLE = "partageable_famille", "Partageable avec la famille"

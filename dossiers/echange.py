@@ -7,7 +7,7 @@ Partners are keyed by ``ref``; ``type`` is one of the codes of ``TypePartenaire`
 from core.echange import ImportContext, chemin, register_section
 from core.enums import TypePartenaire
 from dossiers.models import Partenaire
-from dossiers.services import partenaire_save
+from dossiers.services.partenaires import partenaire_save
 
 
 class PartenairesSection:

@@ -97,3 +97,43 @@ def professionnel(dispositif, metier=Metier.EDUCATEUR, role=Role.CONTRIBUTEUR, *
     user = UserFactory(organisme=dispositif.organisme, **kwargs)
     AffectationFactory(dispositif=dispositif, user=user, metier=metier, role=role)
     return user
+
+
+class JeuneFactory(TenantFactory):
+    class Meta:
+        model = "dossiers.Jeune"
+
+    organisme = factory.SubFactory(OrganismeFactory)
+    nom_naissance = factory.Sequence(lambda n: f"Durand{n}")
+    prenom = factory.Sequence(lambda n: f"Léo{n}")
+    date_naissance = factory.LazyFunction(lambda: __import__("datetime").date(2013, 5, 2))
+    sexe = "M"
+
+
+def dossier_en_pre_admission(dispositif, *, debut=None, jeune=None, actor=None, **kwargs):
+    """A jeune with a dossier in pre-admission in ``dispositif`` (through the service)."""
+    import datetime
+
+    from dossiers.services.parcours import dossier_open_pre_admission
+
+    with tenant_context(dispositif.organisme_id):
+        jeune = jeune or JeuneFactory(organisme=dispositif.organisme)
+        return dossier_open_pre_admission(
+            jeune=jeune, dispositif=dispositif, debut=debut or datetime.date(2025, 9, 1), actor=actor, **kwargs
+        )
+
+
+def dossier_accompagne(dispositif, *, admission=None, modalites=("accueil_de_jour",), **kwargs):
+    """A dossier admitted (pre-admission then accompagne) through the services."""
+    import datetime
+
+    from dossiers.services.parcours import dossier_admit
+
+    dossier = dossier_en_pre_admission(dispositif, **kwargs)
+    with tenant_context(dispositif.organisme_id):
+        dossier_admit(
+            dossier=dossier, date_admission=admission or datetime.date(2025, 10, 1), modalites=list(modalites),
+            actor=kwargs.get("actor"),
+        )  # fmt: skip
+        dossier.refresh_from_db()
+    return dossier
