@@ -2,5 +2,6 @@ from django.urls import include, path
 
 urlpatterns = [
     path("", include("core.urls")),
+    path("dossiers/", include("dossiers.urls")),
     path("api/v1/", include("ditep.api_urls")),
 ]

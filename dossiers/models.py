@@ -542,6 +542,27 @@ class EvenementIndesirable(TenantModel):
         return f"Événement indésirable du {timezone.localtime(self.survenu_le):%d/%m/%Y}"
 
 
+class ModeleDocument(TenantModel):
+    """A document template managed by the direction (fiche de liaison, contrat de séjour / DIPC, letters,
+    attestations), filled from the dossier's data and produced as PDF, stored in the dossier."""
+
+    nom = models.CharField("nom", max_length=200)
+    type = models.CharField("type de document produit", max_length=30, choices=TypeDocument.choices)
+    corps = models.TextField("contenu", help_text="Texte du modèle, avec des champs comme {{ jeune.prenom }}.")
+    is_active = models.BooleanField("actif", default=True)
+    updated_by = models.ForeignKey(User, on_delete=models.PROTECT, null=True, related_name="+")
+    updated_at = models.DateTimeField(default=timezone.now)
+
+    objects = TenantQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["nom"]
+        verbose_name = "modèle de document"
+
+    def __str__(self):
+        return self.nom
+
+
 class DossierUserObjectPermission(UserObjectPermissionBase):
     """django-guardian direct-FK grants on a dossier (restricted dossier member, replacement, delegation),
     tenant-owned like everything else."""

@@ -151,6 +151,7 @@ def _register():
             write=lambda a, o: any(can_write_dossier(a, d) for d in o.jeune.dossiers.all()),
         )
     core_perms.register(m.Partenaire, read=lambda a, p: a.is_professionnel, write=lambda a, p: can_edit_partenaires(a))
+    core_perms.register(m.ModeleDocument, read=lambda a, o: _is_clinical_reader(a), write=lambda a, o: a.is_direction)
     core_perms.register(m.Intervenant, read=lambda a, i: a.is_professionnel, write=lambda a, i: a.is_professionnel)
     core_perms.register(
         m.EvenementIndesirable,
