@@ -123,9 +123,17 @@ def children_commands(host: str, port: int, var: Path) -> dict[str, list[str]]:
     }
 
 
+def _die_with_parent() -> None:
+    """In the child, before exec: Linux sends it SIGTERM if this process dies without stopping it (kill -9)."""
+    if sys.platform == "linux":
+        import ctypes
+
+        ctypes.CDLL(None, use_errno=True).prctl(1, signal.SIGTERM)  # PR_SET_PDEATHSIG
+
+
 def start_child(command: list[str]) -> subprocess.Popen:
     # Own session: Ctrl-C reaches only this process, which then stops every child in order.
-    return subprocess.Popen(command, cwd=BASE_DIR, start_new_session=True)  # noqa: S603
+    return subprocess.Popen(command, cwd=BASE_DIR, start_new_session=True, preexec_fn=_die_with_parent)  # noqa: S603
 
 
 def stop_children(children: dict[str, subprocess.Popen]) -> None:

@@ -152,9 +152,15 @@ def run_demo_until_login_page(var_dir: Path, log_path: Path, runs: int) -> float
         assert not left, f"still running after Ctrl-C: {sorted(left)}"
         return elapsed
     finally:
-        if proc.poll() is None:
-            proc.kill()
-            proc.wait()
+        if proc.poll() is None:  # a failed assertion: stop it the normal way, then make sure
+            proc.send_signal(signal.SIGINT)
+            try:
+                proc.wait(timeout=STOP_TIMEOUT)
+            except subprocess.TimeoutExpired:
+                proc.kill()
+                proc.wait()
+        for pid in processes_with_var_dir(var_dir):
+            os.kill(pid, signal.SIGKILL)
 
 
 @pytest.mark.slow
