@@ -70,6 +70,11 @@ RETURNS bigint
 LANGUAGE sql STABLE SECURITY DEFINER SET search_path = public, pg_temp AS $$
     SELECT o.id FROM core_organisme o WHERE o.finess_juridique = p_finess
 $$;
+CREATE OR REPLACE FUNCTION ditep_organisme_ids()
+RETURNS SETOF bigint
+LANGUAGE sql STABLE SECURITY DEFINER SET search_path = public, pg_temp AS $$
+    SELECT o.id FROM core_organisme o ORDER BY o.id
+$$;
 """
 
 

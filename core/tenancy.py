@@ -50,6 +50,14 @@ def tenant_context(organisme_id: int | None):
         _set_setting(previous)
 
 
+def all_organisme_ids() -> list[int]:
+    """Every organisme's id, for beat tasks that fan out per tenant (RLS hides ``core_organisme`` without a tenant:
+    read through the SECURITY DEFINER function ``ditep_organisme_ids()`` of core/rls.py, ids only)."""
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT ditep_organisme_ids()")
+        return [row[0] for row in cursor.fetchall()]
+
+
 def set_tenant_for_transaction(organisme_id: int) -> None:
     """Set the tenant for the rest of the current transaction (login: the organisme becomes known mid-request)."""
     if not connection.in_atomic_block:
