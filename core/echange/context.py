@@ -26,6 +26,10 @@ COUNT_LABELS = {
     "professionnels": "professionnels",
     "affectations": "affectations",
     "partenaires": "partenaires",
+    "jeunes": "jeunes",
+    "dossiers": "dossiers",
+    "parcours": "parcours (périodes de statut)",
+    "situations_complexes": "situations complexes",
 }
 OUTCOMES = {"crees": "créé(s)", "modifies": "modifié(s)", "inchanges": "inchangé(s)"}
 

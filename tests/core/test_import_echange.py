@@ -56,10 +56,11 @@ def test_structure_file_is_the_example_without_pending_sections():
     assert json.loads(STRUCTURE.read_text(encoding="utf-8")) == structure()
 
 
-def test_example_with_youths_and_events_is_rejected_until_their_sections_exist():
+def test_example_with_events_is_rejected_until_their_section_exists():
+    # ``jeunes`` is imported by the dossiers app (tests/dossiers/test_import_jeunes.py).
     errors = errors_of(exemple(), create_organisme=True)
-    assert [e["chemin"] for e in errors] == ["evenements", "jeunes"]
-    assert "n'est pas encore prise en charge" in errors[1]["message"]
+    assert [e["chemin"] for e in errors] == ["evenements"]
+    assert "n'est pas encore prise en charge" in errors[0]["message"]
     assert find_organisme_id_by_finess("310000019") is None
 
 
@@ -328,9 +329,8 @@ def test_command_exits_1_with_every_error_on_stderr(tmp_path):
         call_command("import_echange", str(path), stderr=err)
     assert exc_info.value.code == 1
     lines = err.getvalue().splitlines()
-    assert lines[0] == "Import refusé, rien n'a été écrit (2 erreur(s)) :"
+    assert lines[0] == "Import refusé, rien n'a été écrit (1 erreur(s)) :"
     assert lines[1].startswith("evenements: La section « evenements » (1 élément(s)) n'est pas encore prise en charge")
-    assert lines[2].startswith("jeunes: ")
     assert find_organisme_id_by_finess("310000019") is None
 
 
