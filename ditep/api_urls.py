@@ -6,9 +6,11 @@ from rest_framework.routers import DefaultRouter
 from core.api import docs
 from core.api import views as core_api
 from core.api.echange import ImportEchangeView
+from dossiers.api import views as dossiers_api
 
 router = DefaultRouter()
 core_api.register(router)
+dossiers_api.register(router)
 
 urlpatterns = [
     path("schema/", docs.schema_view(), name="api-schema"),
