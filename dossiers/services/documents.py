@@ -100,3 +100,41 @@ def document_create(
     audit_record(actor=actor, action=AuditAction.CREATE, record=document, request=request,
                  details={"dossier": dossier.pk, "type": type, "taille": len(content)})  # fmt: skip
     return document
+
+
+def _check_a_valider(document: Document) -> None:
+    if document.statut != StatutDocument.A_VALIDER:
+        raise ValidationError("Ce document n'est pas en attente de validation.")
+    if document.dossier.archived_at is not None:
+        raise ValidationError("Ce dossier est archivé : il est en lecture seule.")
+
+
+@transaction.atomic
+def document_validate(*, document: Document, actor, request=None, type: str | None = None,
+                      visibilite: str | None = None) -> Document:  # fmt: skip
+    """Classify a document sent by the family (inbox "à valider"): it joins the dossier's documents, optionally
+    with a corrected type and visibility."""
+    _check_a_valider(document)
+    changed = ["statut"]
+    document.statut = StatutDocument.VALIDE
+    if type:
+        document.type, changed = type, [*changed, "type"]
+    if visibilite:
+        document.visibilite, changed = visibilite, [*changed, "visibilite"]
+    document.full_clean()
+    document.save(update_fields=changed)
+    audit_record(actor=actor, action=AuditAction.UPDATE, record=document, request=request,
+                 details={"champs": changed, "statut": StatutDocument.VALIDE})  # fmt: skip
+    return document
+
+
+@transaction.atomic
+def document_refuse(*, document: Document, actor, motif: str = "", request=None) -> Document:
+    """Refuse a document sent by the family (wrong file, not about this youth...): it leaves the inbox and is not
+    classified; the file is kept for the record."""
+    _check_a_valider(document)
+    document.statut = StatutDocument.REFUSE
+    document.save(update_fields=["statut"])
+    audit_record(actor=actor, action=AuditAction.UPDATE, record=document, request=request,
+                 details={"champs": ["statut"], "statut": StatutDocument.REFUSE, "motif": motif[:300]})  # fmt: skip
+    return document
