@@ -15,17 +15,23 @@ and its template ``{% extends "dossiers/dossier/base_dossier.html" %}`` fills th
 
 from functools import wraps
 
-from django.core.exceptions import PermissionDenied
-from django.shortcuts import render
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import Q
+from django.shortcuts import redirect, render
 from django.utils import timezone
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_GET, require_http_methods
 
-from core.enums import AuditAction
+from core.enums import AuditAction, Modalite
 from core.perms import get_object_for_request
 from core.services.audit import audit_record
-from dossiers import tabs
+from core.views.administration.common import add_service_errors
+from dossiers import selectors, tabs
+from dossiers.enums import Deficience
+from dossiers.forms.dossier import DossierForm, JeuneForm
 from dossiers.models import Dossier
 from dossiers.perms import can_write_dossier, needs_break_glass
+from dossiers.services.parcours import dossier_update, jeune_update
 
 
 class BreakGlassRequired(PermissionDenied):
@@ -99,5 +105,61 @@ def dossier_context(request, dossier: Dossier, current_tab: str, *, audit: bool 
 @require_GET
 @dossier_view()
 def synthese(request, dossier):
+    """Identity, dispositif and team, déficiences, ASE, the current MDPH notification, the contrat de séjour / DIPC
+    deadlines and the situations complexes in progress."""
+    today = timezone.localdate()
     context = dossier_context(request, dossier, "synthese")
+    periods = list(dossier.parcours.order_by("debut"))
+    admission = selectors.current_admission(periods, today)
+    notifications = list(dossier.jeune.notifications_mdph.order_by("-date_fin"))
+    deficiences = dict(Deficience.choices)
+    context.update(
+        today=today,
+        current_period=selectors.period_on(periods, today),
+        notification=selectors.current_notification(notifications, today),
+        echeances=selectors.contrat_echeances(dossier, admission, today),
+        date_admission=admission,
+        situations=list(dossier.situations_complexes.filter(Q(fin__isnull=True) | Q(fin__gte=today))),
+        deficiences_associees=[deficiences.get(d, d) for d in dossier.jeune.deficiences_associees],
+        modalites=[dict(Modalite.choices).get(m, m) for m in dossier.modalites],
+    )
     return render(request, "dossiers/dossier/synthese.html", context)
+
+
+def _edit(request, dossier, form, save, template, success):
+    if request.method == "POST" and form.is_valid():
+        try:
+            save(form)
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            messages.success(request, success)
+            return redirect("dossiers:dossier", pk=dossier.pk)
+    context = dossier_context(request, dossier, "synthese", audit=request.method == "GET")
+    context["form"] = form
+    return render(request, template, context, status=422 if form.errors else 200)
+
+
+@require_http_methods(["GET", "POST"])
+@dossier_view(write=True)
+def jeune_modifier(request, dossier):
+    jeune = dossier.jeune
+    form = JeuneForm(request.POST or None, instance=jeune)
+    return _edit(
+        request, dossier, form,
+        lambda f: jeune_update(jeune=jeune, actor=request.user, request=request,
+                               **{name: f.cleaned_data[name] for name in f.changed_data}),
+        "dossiers/dossier/jeune_form.html", "Identité enregistrée.",
+    )  # fmt: skip
+
+
+@require_http_methods(["GET", "POST"])
+@dossier_view(write=True)
+def dossier_modifier(request, dossier):
+    form = DossierForm(request.POST or None, instance=dossier)
+    return _edit(
+        request, dossier, form,
+        lambda f: dossier_update(dossier=dossier, actor=request.user, request=request,
+                                 **{name: f.cleaned_data[name] for name in f.changed_data}),
+        "dossiers/dossier/dossier_form.html", "Dossier enregistré.",
+    )  # fmt: skip
