@@ -3,6 +3,7 @@
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
+from django.utils import timezone
 
 from core.models import AuditEntry
 from core.tenancy import tenant_context
@@ -243,3 +244,25 @@ def test_validating_twice_is_refused_in_french(world, login_as, dossier):
     client.post(url, {"type": "assurance", "visibilite": "equipe"})
     response = client.post(url, {"type": "assurance", "visibilite": "equipe"}, follow=True)
     assert "pas en attente de validation" in response.content.decode()
+
+
+def test_archived_dossier_is_read_only(world, login_as, dossier):
+    make_doc(dossier, world.educateur, titre="Ancien bilan")
+    with tenant_context(world.organisme.pk):
+        type(dossier).objects.filter(pk=dossier.pk).update(archived_at=timezone.now())
+    client = login_as(world.educateur)
+    html = client.get(tab_url(dossier)).content.decode()
+    assert "Ancien bilan" in html and "Ajouter un document" not in html and "archive" in html
+    assert client.post(reverse("dossiers:document_upload", args=[dossier.pk]), upload_data()).status_code == 403
+
+
+def test_restricted_dossier_tab_shows_break_glass_page(world, login_as, dossier):
+    with tenant_context(world.organisme.pk):
+        type(dossier).objects.filter(pk=dossier.pk).update(est_restreint=True)
+    assert login_as(world.lecteur).get(tab_url(dossier)).status_code == 403
+
+
+def test_inbox_hidden_from_read_only_colleague(world, login_as, dossier):
+    family_doc(dossier, world)
+    html = login_as(world.lecteur).get(tab_url(dossier)).content.decode()
+    assert "À valider" not in html

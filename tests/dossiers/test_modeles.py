@@ -190,3 +190,18 @@ def test_produce_personas(world, login_as, client):
     assert response.status_code == 200 and "Sélectionnez un choix valide" in response.content.decode()
     with tenant_context(world.organisme.pk):
         assert not Document.objects.exists()
+
+
+def test_list_query_count_is_constant(world, login_as):
+    from tests.helpers import assert_constant_queries
+
+    client = login_as(world.direction)
+
+    def add_rows(n):
+        with tenant_context(world.organisme.pk):
+            for i in range(n):
+                ModeleDocument.objects.create(
+                    organisme=world.organisme, nom=f"M{i}-{n}", type="autre", corps="x", updated_by=world.direction
+                )
+
+    assert_constant_queries(lambda: client.get(reverse("dossiers:modele_list")), add_rows)
