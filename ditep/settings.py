@@ -127,6 +127,8 @@ CELERY_TASK_ACKS_LATE = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_BEAT_SCHEDULE = {
     "purge-expired-sessions": {"task": "core.tasks.clear_expired_sessions", "schedule": crontab(minute=17, hour=3)},
+    # Contrat de séjour / DIPC and MDPH reminders, before the teams arrive (dossiers/services/rappels.py).
+    "dossiers-rappels": {"task": "dossiers.tasks.send_daily_reminders", "schedule": crontab(minute=15, hour=6)},
 }
 
 # --- Authentication ----------------------------------------------------------------------------------------------
