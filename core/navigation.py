@@ -35,6 +35,10 @@ def items_for(access: Access, current_path: str) -> list[dict]:
         url = reverse(entry.url_name)
         active = current_path == url if url == "/" else current_path.startswith(url)
         items.append({"label": entry.label, "url": url, "active": active})
+    # Nested URLs (/dossiers/ and /dossiers/liste-attente/): only the most specific entry is the current page.
+    active_items = [item for item in items if item["active"]]
+    for item in active_items:
+        item["active"] = item is max(active_items, key=lambda i: len(i["url"]))
     return items
 
 

@@ -112,6 +112,7 @@ class DossierForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         dossier = self.instance
         self.fields["site"].queryset = Site.objects.filter(dispositif_id=dossier.dispositif_id)
+        self.fields["site"].empty_label = "Non précisé"
         for name in ("referent", "coordinateur"):
             self.fields[name].queryset = _professionnels(dossier.organisme_id)
             self.fields[name].label_from_instance = lambda user: user.get_full_name()
@@ -140,7 +141,7 @@ class NouveauJeuneForm(forms.Form):
     date_naissance = forms.DateField(label="Date de naissance", widget=DateInput())
     sexe = forms.ChoiceField(label="Sexe", choices=Jeune._meta.get_field("sexe").choices)
     dispositif = forms.ModelChoiceField(Dispositif.objects.none(), label="Dispositif")
-    site = forms.ModelChoiceField(Site.objects.none(), label="Site", required=False)
+    site = forms.ModelChoiceField(Site.objects.none(), label="Site", required=False, empty_label="Non précisé")
     origine = forms.ChoiceField(label="Origine de la demande", choices=OriginePreAdmission.choices)
     debut = forms.DateField(label="Début de la pré-admission", initial=_today, widget=DateInput())
     date_orientation = forms.DateField(label="Date de l'orientation", required=False, widget=DateInput())
@@ -187,7 +188,7 @@ class AdmissionForm(forms.Form):
         label="Modalités d'accompagnement", choices=Modalite.choices, widget=forms.CheckboxSelectMultiple,
         error_messages={"required": "Choisissez au moins une modalité d'accompagnement."},
     )  # fmt: skip
-    site = forms.ModelChoiceField(Site.objects.none(), label="Site", required=False)
+    site = forms.ModelChoiceField(Site.objects.none(), label="Site", required=False, empty_label="Non précisé")
 
     def __init__(self, *args, dossier, **kwargs):
         super().__init__(*args, **kwargs)

@@ -74,6 +74,7 @@ def test_restricted_dossier_shows_break_the_glass_explanation(world, client, log
     assert response.status_code == 403
     html = response.content.decode()
     assert "accès restreint" in html and "Élodie" not in html
+    assert reverse("dossiers:bris_de_glace", args=[dossier.pk]) in html
     assert len(reads(world, dossier)) == 0  # not opened
     client.logout()
     assert login_as(world.direction).get(url("dossier", dossier)).status_code == 200

@@ -55,6 +55,12 @@ def test_menu_entries_for_clinical_staff_only(world, client, login_as):
     assert f'href="{LISTE}"' not in page
 
 
+def test_waiting_list_is_the_only_current_menu_entry(world, login_as):
+    page = html(login_as(world.educateur).get(ATTENTE))
+    assert f'href="{ATTENTE}" aria-current="page"' in page
+    assert f'href="{LISTE}" aria-current="page"' not in page
+
+
 # --- File active -----------------------------------------------------------------------------------------------
 
 
