@@ -127,6 +127,15 @@ CELERY_TASK_ACKS_LATE = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_BEAT_SCHEDULE = {
     "purge-expired-sessions": {"task": "core.tasks.clear_expired_sessions", "schedule": crontab(minute=17, hour=3)},
+    # Access delegations granted / revoked on their dates; monthly retention check (dossiers/tasks_acces.py).
+    "dossiers-delegations": {
+        "task": "dossiers.tasks_acces.delegations_sync_all",
+        "schedule": crontab(minute=5, hour=0),
+    },
+    "dossiers-conservation": {
+        "task": "dossiers.tasks_acces.conservation_check_all",
+        "schedule": crontab(minute=30, hour=4, day_of_month=1),
+    },
     # Contrat de séjour / DIPC and MDPH reminders, before the teams arrive (dossiers/services/rappels.py).
     "dossiers-rappels": {"task": "dossiers.tasks.send_daily_reminders", "schedule": crontab(minute=15, hour=6)},
 }
@@ -180,6 +189,7 @@ AXES_DISABLE_ACCESS_LOG = True  # successful logins are in the audit journal
 OTP_TOTP_ISSUER = "DUI DITEP"
 ANONYMOUS_USER_NAME = None  # guardian: no anonymous user row (our users belong to an organisme)
 GUARDIAN_RAISE_403 = False
+DITEP_BRIS_DE_GLACE_HEURES = 4  # a break-the-glass access to a restricted dossier lasts this many hours
 
 # --- Content Security Policy (django-csp 4) ---------------------------------------------------------------------
 CONTENT_SECURITY_POLICY = {

@@ -15,6 +15,7 @@ from django.contrib.postgres.indexes import GinIndex
 from django.db import models
 from django.db.models import F, Func, Q, Value
 from django.utils import timezone
+from guardian.managers import UserObjectPermissionManager
 from guardian.models import UserObjectPermissionBase
 
 from core.enums import Modalite, TypePartenaire, Visibilite
@@ -570,7 +571,8 @@ class DossierUserObjectPermission(UserObjectPermissionBase):
     organisme = models.ForeignKey("core.Organisme", on_delete=models.PROTECT, related_name="+")
     content_object = models.ForeignKey(Dossier, on_delete=models.CASCADE)
 
-    objects = TenantQuerySet.as_manager()
+    # guardian's manager (its lookups call ``objects.is_generic()``) with the tenant queryset.
+    objects = UserObjectPermissionManager.from_queryset(TenantQuerySet)()
 
     class Meta(UserObjectPermissionBase.Meta):
         pass

@@ -9,7 +9,7 @@
 - ``confidentiel_soin`` content: care métiers (médecin, infirmier, psychologue) and its author.
 """
 
-from django.db.models import Q
+from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
 
 from core import perms as core_perms
@@ -24,21 +24,30 @@ def _is_clinical_reader(access: Access) -> bool:
 
 def granted_dossier_ids(access: Access) -> set[int]:
     """Restricted dossiers opened to this user by an object grant or a live break-the-glass (2 queries, cached
-    on the access object for the request)."""
+    on the access object for the request).
+
+    Grants whose (dossier, user) pair has a schedule (``AccesDelegue``) follow its dates to the day, whether or not
+    the daily beat has caught up yet: a due delegation opens the dossier from its first day, an expired one no
+    longer does; grants without a schedule (created outside the access tab) count as they are."""
     cached = getattr(access, "_granted_dossier_ids", None)
     if cached is not None:
         return cached
-    from dossiers.models import BrisDeGlace, DossierUserObjectPermission
+    from dossiers.models import AccesDelegue, BrisDeGlace, DossierUserObjectPermission
 
-    ids = set(
-        DossierUserObjectPermission.objects.filter(
-            user_id=access.user.pk, permission__codename="view_dossier_restreint"
-        ).values_list("content_object_id", flat=True)
+    user_id = access.user.pk
+    today = timezone.localdate()
+    live = Q(debut__lte=today) & (Q(fin__isnull=True) | Q(fin__gte=today))
+    schedule = AccesDelegue.objects.filter(user_id=user_id, dossier_id=OuterRef("content_object_id"))
+    grants = (
+        DossierUserObjectPermission.objects.filter(user_id=user_id, permission__codename="view_dossier_restreint")
+        .exclude(Exists(schedule) & ~Exists(schedule.filter(live)))
+        .order_by()
+        .values_list("content_object_id", flat=True)
     )
+    due = AccesDelegue.objects.filter(live, user_id=user_id).order_by().values_list("dossier_id", flat=True)
+    ids = set(grants.union(due))
     ids |= set(
-        BrisDeGlace.objects.filter(user_id=access.user.pk, expire_le__gt=timezone.now()).values_list(
-            "dossier_id", flat=True
-        )
+        BrisDeGlace.objects.filter(user_id=user_id, expire_le__gt=timezone.now()).values_list("dossier_id", flat=True)
     )
     access._granted_dossier_ids = ids
     return ids
@@ -104,9 +113,25 @@ def can_read_item(access: Access, *, dossier, visibilite: str, author_id: int | 
 
 def can_manage_access(access: Access, dossier) -> bool:
     """Restricting a dossier and granting access: the direction and the chefs de service of the dispositif."""
-    return access.is_direction or (
-        "chef_de_service" in access.metiers and access.can_write_dispositif(dossier.dispositif_id)
+    return access.is_professionnel and (
+        access.is_direction
+        or ("chef_de_service" in access.metiers and access.can_write_dispositif(dossier.dispositif_id))
     )
+
+
+def can_export_rgpd(access: Access) -> bool:
+    """Right of access (RGPD art. 15) exports of a whole dossier: the direction, the data controller's voice."""
+    return access.is_professionnel and access.is_direction
+
+
+def can_manage_conservation(access: Access) -> bool:
+    """Listing archived dossiers past their retention period and purging them: the direction."""
+    return access.is_professionnel and access.is_direction
+
+
+def can_list_break_glass(access: Access) -> bool:
+    """The list of break-the-glass accesses is shown to the direction (DOMAIN §3)."""
+    return access.is_professionnel and access.is_direction
 
 
 def can_manage_evenements_indesirables(access: Access) -> bool:

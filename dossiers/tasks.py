@@ -5,6 +5,7 @@ import datetime
 from django.utils import timezone
 
 from ditep.celery import TenantTask, app
+from dossiers import tasks_acces  # noqa: F401 - access and retention beat tasks, registered with this module
 
 
 @app.task

@@ -1,1 +1,24 @@
-urlpatterns = []
+from django.urls import path
+
+from core import navigation
+from dossiers import tabs
+from dossiers.perms import can_list_break_glass, can_manage_access, can_manage_conservation
+from dossiers.views import acces as views
+from dossiers.views import rgpd
+
+tabs.register("acces", "Accès", "dossiers:acces", can_manage_access, order=90)
+navigation.register("Accès exceptionnels", "dossiers:acces_exceptionnels", can_list_break_glass, order=915)
+navigation.register("Conservation des dossiers", "dossiers:conservation", can_manage_conservation, order=920)
+
+urlpatterns = [
+    path("<int:pk>/acces/", views.acces, name="acces"),
+    path("<int:pk>/acces/restriction/", views.acces_restriction, name="acces_restriction"),
+    path("<int:pk>/acces/accorder/", views.acces_accorder, name="acces_accorder"),
+    path("<int:pk>/acces/<int:acces_pk>/terminer/", views.acces_terminer, name="acces_terminer"),
+    path("<int:pk>/acces/retirer/<int:user_pk>/", views.acces_retirer, name="acces_retirer"),
+    path("<int:pk>/bris-de-glace/", views.bris_de_glace, name="bris_de_glace"),
+    path("acces-exceptionnels/", views.acces_exceptionnels, name="acces_exceptionnels"),
+    path("<int:pk>/droit-acces/", rgpd.rgpd_export, name="rgpd_export"),
+    path("conservation/", rgpd.conservation, name="conservation"),
+    path("conservation/<int:pk>/supprimer/", rgpd.conservation_purge, name="conservation_purge"),
+]
