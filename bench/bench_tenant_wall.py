@@ -107,10 +107,14 @@ def load_other_organismes(*, scale: int, others: int) -> None:
         for d_index, dispositif in enumerate(document["dispositifs"]):
             renamed[dispositif["finess"]] = dispositif["finess"] = f"98{index:02d}{d_index:05d}"
             for s_index, site in enumerate(dispositif["sites"]):
-                site["finess"] = f"97{index:02d}{d_index:02d}{s_index:03d}"
+                renamed[site["finess"]] = site["finess"] = f"97{index:02d}{d_index:02d}{s_index:03d}"
         for pro in document["professionnels"]:
             pro["email"] = f"o{index}-{pro['email']}"
             pro["dispositif"] = renamed[pro["dispositif"]]
+        for jeune in document.get("jeunes", []):
+            jeune["dispositif"] = renamed[jeune["dispositif"]]
+            if "site" in jeune:
+                jeune["site"] = renamed[jeune["site"]]
         import_document(document, create_organisme=True)
 
 
