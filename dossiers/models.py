@@ -424,7 +424,7 @@ class SituationComplexe(TenantModel):
     debut = models.DateField("début")
     fin = models.DateField("fin", null=True, blank=True)
     motif = models.TextField("motif")
-    created_by = models.ForeignKey(User, on_delete=models.PROTECT, null=True, related_name="+")
+    created_by = models.ForeignKey(User, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
 
     objects = TenantQuerySet.as_manager()
 

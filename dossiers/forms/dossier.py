@@ -224,6 +224,10 @@ class FinSuiviForm(forms.Form):
     date = forms.DateField(label="Fin du suivi", initial=_today, widget=DateInput())
 
 
+class FinPonctuelForm(forms.Form):
+    date = forms.DateField(label="Fin de l'accompagnement ponctuel", initial=_today, widget=DateInput())
+
+
 class PonctuelForm(forms.Form):
     debut = forms.DateField(label="Début", initial=_today, widget=DateInput())
     fin = forms.DateField(label="Fin", required=False, widget=DateInput())

@@ -228,6 +228,22 @@ def dossier_add_ponctuel(
 
 
 @transaction.atomic
+def dossier_end_ponctuel(*, dossier: Dossier, date: datetime.date, actor, request=None) -> Parcours:
+    """End an open ponctuel accompaniment."""
+    _check_writable(dossier)
+    period = _open_period(dossier)
+    if period is None or period.statut != StatutParcours.PONCTUEL:
+        raise ValidationError("Le dossier n'a pas d'accompagnement ponctuel en cours.")
+    if date < period.debut:
+        raise ValidationError({"date": "La fin ne peut pas précéder le début de l'accompagnement ponctuel."})
+    period.fin = date
+    _full_clean_save(period)
+    refresh_statut(dossier)
+    _audit(actor, AuditAction.UPDATE, dossier, request, etape="fin_ponctuel", date=date.isoformat())
+    return period
+
+
+@transaction.atomic
 def dossier_archive(*, dossier: Dossier, actor, request=None) -> Dossier:
     """After the follow-up (or a refused pre-admission): read-only, greyed, still searchable by authorised staff."""
     _check_writable(dossier)

@@ -17,6 +17,7 @@ urlpatterns = [
     path("<int:pk>/parcours/cloture/", parcours.cloturer_pre_admission, name="parcours_cloture"),
     path("<int:pk>/parcours/sortie/", parcours.sortie, name="parcours_sortie"),
     path("<int:pk>/parcours/fin-suivi/", parcours.fin_suivi, name="parcours_fin_suivi"),
+    path("<int:pk>/parcours/fin-ponctuel/", parcours.fin_ponctuel, name="parcours_fin_ponctuel"),
     path("<int:pk>/parcours/ponctuel/", parcours.ponctuel, name="parcours_ponctuel"),
     path("<int:pk>/parcours/archivage/", parcours.archiver, name="parcours_archivage"),
 ]

@@ -20,6 +20,7 @@ from dossiers.forms.dossier import (
     AdmissionForm,
     ArchiveForm,
     CloturePreAdmissionForm,
+    FinPonctuelForm,
     FinSuiviForm,
     NouveauJeuneForm,
     PonctuelForm,
@@ -35,6 +36,7 @@ STEP_FORMS = {
     "sortie": SortieForm,
     "fin_suivi": FinSuiviForm,
     "ponctuel": PonctuelForm,
+    "fin_ponctuel": FinPonctuelForm,
     "archivage": ArchiveForm,
 }
 
@@ -50,6 +52,7 @@ def available_steps(dossier, periods) -> list[str]:
         StatutParcours.PRE_ADMISSION: ["admission", "cloture"],
         StatutParcours.ACCOMPAGNE: ["sortie"],
         StatutParcours.SUIVI_POST_SORTIE: ["fin_suivi"],
+        StatutParcours.PONCTUEL: ["fin_ponctuel"],
     }.get(open_period.statut, [])
 
 
@@ -159,6 +162,16 @@ def ponctuel(request, dossier):
         request, dossier, "ponctuel",
         lambda data: services.dossier_add_ponctuel(dossier=dossier, **data, **_actor(request)),
         "Accompagnement ponctuel enregistré.",
+    )  # fmt: skip
+
+
+@require_POST
+@dossier_view(write=True)
+def fin_ponctuel(request, dossier):
+    return _run_step(
+        request, dossier, "fin_ponctuel",
+        lambda data: services.dossier_end_ponctuel(dossier=dossier, **data, **_actor(request)),
+        "Fin de l'accompagnement ponctuel enregistrée.",
     )  # fmt: skip
 
 

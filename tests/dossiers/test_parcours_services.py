@@ -97,3 +97,31 @@ def test_search_keys_fold_accents(world, tenant_a):
     jeune = factories.JeuneFactory(organisme=world.organisme, prenom="Élodie", nom_naissance="Lefèvre")
     assert jeune.nom_recherche == "elodie lefevre"
     assert "  e" in jeune.trigrammes and "vre" in jeune.trigrammes
+
+
+def test_open_ponctuel_can_be_ended_then_archived(world, tenant_a):
+    dossier = factories.dossier_en_pre_admission(world.dispositif, debut=D(2025, 9, 1))
+    svc.dossier_close_pre_admission(dossier=dossier, date=D(2025, 9, 10), issue="abandon", actor=None)
+    svc.dossier_add_ponctuel(dossier=dossier, debut=D(2025, 11, 1), fin=None, actor=None)
+    with pytest.raises(ValidationError, match="encore ouverte"):
+        svc.dossier_archive(dossier=dossier, actor=None)
+    with pytest.raises(ValidationError, match="précéder"):
+        svc.dossier_end_ponctuel(dossier=dossier, date=D(2025, 10, 1), actor=None)
+    svc.dossier_end_ponctuel(dossier=dossier, date=D(2025, 11, 30), actor=None)
+    svc.dossier_archive(dossier=dossier, actor=None)
+
+
+def test_end_ponctuel_view(client, world, login_as):
+    with tenant_context(world.organisme.pk):
+        dossier = factories.dossier_en_pre_admission(world.dispositif, debut=D(2025, 9, 1))
+        svc.dossier_close_pre_admission(dossier=dossier, date=D(2025, 9, 10), issue="abandon", actor=None)
+        svc.dossier_add_ponctuel(dossier=dossier, debut=D(2025, 11, 1), fin=None, actor=None)
+    login_as(world.lecteur)
+    assert client.post(f"/dossiers/{dossier.pk}/parcours/fin-ponctuel/", {"date": "2025-11-30"}).status_code == 403
+    login_as(world.educateur)
+    page = client.get(f"/dossiers/{dossier.pk}/parcours/")
+    assert "Terminer l'accompagnement ponctuel" in page.content.decode()
+    response = client.post(f"/dossiers/{dossier.pk}/parcours/fin-ponctuel/", {"date": "2025-11-30"})
+    assert response.status_code == 302
+    with tenant_context(world.organisme.pk):
+        assert dossier.parcours.get(statut="ponctuel").fin == D(2025, 11, 30)

@@ -14,7 +14,10 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser):
         parser.add_argument(
-            "--scale", type=int, default=1, help="facteur d'échelle : ~50 professionnels par unité (défaut 1)"
+            "--scale",
+            type=int,
+            default=1,
+            help="facteur d'échelle : ~50 professionnels et ~120 jeunes par unité (défaut 1)",
         )
 
     def handle(self, *args, **options):
