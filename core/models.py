@@ -280,3 +280,25 @@ class ApiToken(TenantModel):
 
     def __str__(self):
         return f"{self.nom} ({self.prefix}…)"
+
+
+class SerafinCode(models.Model):
+    """SERAFIN-PH reference (ANS value sets J285 besoins, J284 prestations directes, J283 prestations indirectes).
+    Shared by every organisme (not tenant data); loaded from core/data/serafin_ph.csv with its version; read-only
+    for the application role."""
+
+    code = models.CharField(max_length=20)
+    version = models.CharField(max_length=20)
+    libelle = models.CharField(max_length=300)
+    niveau = models.PositiveSmallIntegerField()
+    parent = models.CharField(max_length=20, blank=True)
+    famille = models.CharField(max_length=30)  # besoin, prestation_directe, prestation_indirecte
+
+    SYSTEM = "https://smt.esante.gouv.fr/terminologie-SERAFINPH"
+
+    class Meta:
+        ordering = ["code"]
+        constraints = [models.UniqueConstraint(fields=["code", "version"], name="serafin_unique_code_version")]
+
+    def __str__(self):
+        return f"{self.code} — {self.libelle}"

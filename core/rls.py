@@ -39,12 +39,13 @@ NON_TENANT_TABLES = {
     "axes_accesslog": "unused (AXES_DISABLE_ACCESS_LOG)",
     "axes_accessfailurelog": "login failures, read before the tenant is known",
     "guardian_groupobjectpermission": "unused (no groups)",
+    "core_serafincode": "national SERAFIN-PH reference, the same for every organisme (read-only for the app)",
 }
 
 # Tables the application role may only INSERT into and SELECT from.
 APPEND_ONLY_TABLES = {"core_auditentry"}
 # Tables the application role may only read.
-READ_ONLY_TABLES = {"django_migrations", "django_content_type", "auth_permission"}
+READ_ONLY_TABLES = {"django_migrations", "django_content_type", "auth_permission", "core_serafincode"}
 
 LOOKUP_TABLES = ("core_user", "core_apitoken", "core_organisme")
 
@@ -229,3 +230,6 @@ def apply_after_migrate(sender, using="default", **kwargs):
         return
     with transaction.atomic(using=using), connection.cursor() as cursor:
         apply(cursor, app_role())
+    from core.reference import load_serafin
+
+    load_serafin()

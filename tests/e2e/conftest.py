@@ -14,6 +14,7 @@ import pytest
 from django.conf import settings
 from django.db import connection
 
+from core import rls
 from core.db import owner_connection
 
 # Playwright's sync API runs an event loop in this thread: Django would refuse ORM calls made next to it.
@@ -31,8 +32,8 @@ CHROMIUM_ARGS = [
     "--disable-quic",
 ]
 SCREENSHOTS = Path(settings.VAR_DIR) / "screenshots"
-# Catalogue tables filled by migrate: kept (the application role may only read them).
-KEPT_TABLES = {"django_migrations", "django_content_type", "auth_permission"}
+# Catalogue and reference tables filled by migrate: kept (the application role may only read them).
+KEPT_TABLES = rls.READ_ONLY_TABLES
 
 
 def _empty_tables() -> None:
