@@ -647,6 +647,18 @@ def _write_demo_dossiers(plan: DemoPlan, organisme) -> None:
         dossier_archive(dossier=dossiers[ref], actor=None)
 
 
+# Demo steps of the other apps (agendas, transmissions...), run in order after the dossiers, inside the same
+# transaction and tenant: each is ``step(organisme, plan, rng)`` and writes through its app's services.
+_DEMO_STEPS: list[tuple[int, str, object]] = []
+
+
+def register_demo_step(name: str, step, order: int = 100) -> None:
+    if any(existing == name for _, existing, _ in _DEMO_STEPS):
+        return
+    _DEMO_STEPS.append((order, name, step))
+    _DEMO_STEPS.sort(key=lambda item: (item[0], item[1]))
+
+
 def demo_exists() -> bool:
     return find_organisme_id_by_finess(DEMO_FINESS_JURIDIQUE) is not None
 
@@ -692,4 +704,6 @@ def load_demo_data(scale: int = 1):
     result = import_document(document)
     with tenant_context(organisme.pk):
         _write_demo_dossiers(plan, organisme)
+        for _, name, step in _DEMO_STEPS:
+            step(organisme, plan, random.Random(f"{DEMO_SEED}-{name}-{scale}"))
     return result
