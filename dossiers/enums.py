@@ -194,3 +194,15 @@ class StatutEi(models.TextChoices):
     DECLARE = "declare", "Déclaré"
     EN_COURS = "en_cours", "En cours de traitement"
     CLOS = "clos", "Clos"
+
+
+class StatutExport(models.TextChoices):
+    EN_ATTENTE = "en_attente", "En attente"
+    EN_COURS = "en_cours", "En cours"
+    TERMINE = "termine", "Terminé"
+    ECHEC = "echec", "Échec"
+
+
+class FormatExport(models.TextChoices):
+    PDF = "pdf", "PDF (à remettre à la personne)"
+    JSON = "json", "JSON (pour un autre logiciel)"

@@ -22,6 +22,7 @@ from core.enums import Modalite, TypePartenaire, Visibilite
 from core.models import Dispositif, Site, TenantModel, TenantQuerySet, User
 from dossiers.enums import (
     Deficience,
+    FormatExport,
     GraviteEi,
     IssuePreAdmission,
     LienParente,
@@ -34,6 +35,7 @@ from dossiers.enums import (
     SourceDocument,
     StatutDocument,
     StatutEi,
+    StatutExport,
     StatutIdentite,
     StatutParcours,
     TemporaliteAccueil,
@@ -617,3 +619,46 @@ class BrisDeGlace(TenantModel):
 
     def __str__(self):
         return f"{self.user} sur {self.dossier} le {timezone.localtime(self.ouvert_le):%d/%m/%Y %H:%M}"
+
+
+def export_upload_to(instance, filename):
+    # A random name under the organisme's folder, never the youth's name.
+    return f"exports/{instance.organisme_id}/{timezone.now():%Y/%m}/{uuid.uuid4().hex}"
+
+
+class ExportDossier(TenantModel):
+    """A right-of-access export of a dossier (RGPD art. 15), produced in the background (``dossiers.tasks``) and
+    stored until it expires; downloaded only through a permission-checked view. ``exclusions`` are the keys of the
+    reviewed items left out (see ``dossiers.services.rgpd.flagged_items``)."""
+
+    dossier = models.ForeignKey(Dossier, on_delete=models.CASCADE, related_name="exports")
+    demande_par = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+")
+    format = models.CharField("format", max_length=4, choices=FormatExport.choices)
+    statut = models.CharField("statut", max_length=10, choices=StatutExport.choices, default=StatutExport.EN_ATTENTE)
+    etape = models.CharField("étape", max_length=200, blank=True)
+    progression = models.PositiveSmallIntegerField("progression (%)", default=0)
+    exclusions = ArrayField(models.CharField(max_length=100), default=list, blank=True)
+    fichier = models.FileField(upload_to=export_upload_to, max_length=300, blank=True)
+    nom_fichier = models.CharField("nom du fichier", max_length=255, blank=True)
+    taille = models.PositiveBigIntegerField("taille (octets)", null=True, blank=True)
+    erreur = models.TextField("erreur", blank=True)
+    created_at = models.DateTimeField(default=timezone.now, editable=False)
+    termine_le = models.DateTimeField("terminé le", null=True, blank=True)
+
+    objects = TenantQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        verbose_name = "export du droit d'accès"
+        constraints = [
+            models.CheckConstraint(condition=Q(progression__lte=100), name="export_progression_max"),
+        ]
+
+    def __str__(self):
+        return (
+            f"Export {self.get_format_display().split(' ')[0]} du {timezone.localtime(self.created_at):%d/%m/%Y %H:%M}"
+        )
+
+    @property
+    def is_finished(self) -> bool:
+        return self.statut in (StatutExport.TERMINE, StatutExport.ECHEC)
