@@ -58,3 +58,19 @@ def audit_record(
         reason=reason,
         details=details or {},
     )
+
+
+def save_audited(obj: models.Model, *, actor, request=None, changed=None) -> models.Model:
+    """``full_clean()``, save, and one journal row (creation or update, with the changed fields): the common tail
+    of the simple create/update services."""
+    created = obj._state.adding
+    obj.full_clean()
+    obj.save()
+    audit_record(
+        actor=actor,
+        action=AuditAction.CREATE if created else AuditAction.UPDATE,
+        record=obj,
+        request=request,
+        details={"champs": sorted(changed)} if changed else None,
+    )
+    return obj

@@ -10,7 +10,7 @@ from django.utils.http import urlsafe_base64_encode
 
 from core.enums import AccountKind, AuditAction
 from core.models import Affectation, Dispositif, DispositifAnnee, Organisme, Site, User
-from core.services.audit import audit_record
+from core.services.audit import audit_record, save_audited
 from core.tenancy import set_tenant_for_transaction
 
 
@@ -37,41 +37,28 @@ def organisme_create(*, nom: str, finess_juridique: str, actor=None) -> Organism
     return organisme
 
 
-def _save(obj, *, actor, created: bool, request=None, changed: list[str] | None = None):
-    obj.full_clean()
-    obj.save()
-    audit_record(
-        actor=actor,
-        action=AuditAction.CREATE if created else AuditAction.UPDATE,
-        record=obj,
-        request=request,
-        details={"champs": changed} if changed else None,
-    )
-    return obj
-
-
 @transaction.atomic
 def organisme_update(*, organisme: Organisme, actor, request=None, **fields) -> Organisme:
     for name, value in fields.items():
         setattr(organisme, name, value)
-    return _save(organisme, actor=actor, created=False, request=request, changed=sorted(fields))
+    return save_audited(organisme, actor=actor, request=request, changed=sorted(fields))
 
 
 @transaction.atomic
 def dispositif_save(*, dispositif: Dispositif, actor, request=None, changed=None) -> Dispositif:
-    return _save(dispositif, actor=actor, created=dispositif.pk is None, request=request, changed=changed)
+    return save_audited(dispositif, actor=actor, request=request, changed=changed)
 
 
 @transaction.atomic
 def dispositif_annee_save(*, annee: DispositifAnnee, actor, request=None, changed=None) -> DispositifAnnee:
-    return _save(annee, actor=actor, created=annee.pk is None, request=request, changed=changed)
+    return save_audited(annee, actor=actor, request=request, changed=changed)
 
 
 @transaction.atomic
 def site_save(*, site: Site, actor, request=None, changed=None) -> Site:
     if site.dispositif_id and site.organisme_id != site.dispositif.organisme_id:
         raise ValidationError({"dispositif": "Ce dispositif n'appartient pas à l'organisme."})
-    return _save(site, actor=actor, created=site.pk is None, request=request, changed=changed)
+    return save_audited(site, actor=actor, request=request, changed=changed)
 
 
 def email_in_use(email: str) -> bool:
@@ -159,13 +146,13 @@ def affectation_save(*, affectation: Affectation, actor, request=None) -> Affect
         raise ValidationError({"user": "Seuls les comptes professionnels ont des affectations."})
     if affectation.site_id and affectation.site.dispositif_id != affectation.dispositif_id:
         raise ValidationError({"site": "Ce site n'appartient pas au dispositif choisi."})
-    return _save(affectation, actor=actor, created=affectation.pk is None, request=request)
+    return save_audited(affectation, actor=actor, request=request)
 
 
 @transaction.atomic
 def affectation_end(*, affectation: Affectation, fin, actor, request=None) -> Affectation:
     affectation.fin = fin
-    return _save(affectation, actor=actor, created=False, request=request, changed=["fin"])
+    return save_audited(affectation, actor=actor, request=request, changed=["fin"])
 
 
 @transaction.atomic

@@ -11,24 +11,10 @@ from django.db import transaction
 from django.utils import timezone
 
 from core.enums import AuditAction, Modalite
-from core.services.audit import audit_record
+from core.services.audit import audit_record, save_audited
 from dossiers.models import Jeune, NotificationMdph, PeriodeScolaire, Proche, SituationComplexe
 
 AGE_MAJORITE = 18
-
-
-def _save(obj, *, actor, request=None, changed=None):
-    created = obj.pk is None
-    obj.full_clean()
-    obj.save()
-    audit_record(
-        actor=actor,
-        action=AuditAction.CREATE if created else AuditAction.UPDATE,
-        record=obj,
-        request=request,
-        details={"champs": sorted(changed)} if changed else None,
-    )
-    return obj
 
 
 def _check_jeune_writable(jeune: Jeune) -> None:
@@ -68,7 +54,7 @@ def proche_save(*, proche: Proche, actor, request=None, changed=None) -> Proche:
             _check_keeps_a_representant(proche, action="retirer la qualité de représentant légal à")
     if proche.representant_legal and not proche.role:
         proche.role = "GUARD"
-    return _save(proche, actor=actor, request=request, changed=changed)
+    return save_audited(proche, actor=actor, request=request, changed=changed)
 
 
 @transaction.atomic
@@ -104,7 +90,7 @@ def periode_scolaire_save(*, periode: PeriodeScolaire, actor, request=None, chan
         raise ValidationError({"demi_journees": "Une semaine compte au plus 14 demi-journées."})
     if periode.etablissement_id and periode.etablissement.type != "education_nationale":
         raise ValidationError({"etablissement": "Choisissez un établissement de l'Éducation nationale."})
-    return _save(periode, actor=actor, request=request, changed=changed)
+    return save_audited(periode, actor=actor, request=request, changed=changed)
 
 
 @transaction.atomic
@@ -128,11 +114,11 @@ def notification_mdph_save(*, notification: NotificationMdph, actor, request=Non
     notification.modalites_entree = [m for m in Modalite.values if m in (notification.modalites_entree or ())]
     if notification.dossier_id is not None and notification.dossier.jeune_id != notification.jeune_id:
         raise ValidationError({"dossier": "Ce dossier n'est pas celui de ce jeune."})
-    return _save(notification, actor=actor, request=request, changed=changed)
+    return save_audited(notification, actor=actor, request=request, changed=changed)
 
 
 @transaction.atomic
 def situation_complexe_save(*, situation: SituationComplexe, actor, request=None, changed=None) -> SituationComplexe:
     if situation.pk is None and situation.created_by_id is None and actor is not None:
         situation.created_by = actor
-    return _save(situation, actor=actor, request=request, changed=changed)
+    return save_audited(situation, actor=actor, request=request, changed=changed)
