@@ -3,5 +3,6 @@ from django.urls import include, path
 urlpatterns = [
     path("", include("core.urls")),
     path("dossiers/", include("dossiers.urls")),
+    path("transmissions/", include("transmissions.urls")),
     path("api/v1/", include("ditep.api_urls")),
 ]

@@ -177,3 +177,26 @@ class PieceJointe(TenantModel):
 
     def __str__(self):
         return self.nom_fichier
+
+
+class SignalementTransmission(TenantModel):
+    """The adverse-event declaration opened from a validated transmission. The transmission row is immutable once
+    validated (``Transmission.evenement_indesirable`` cannot be set afterwards), so the link lives here, on its own
+    row (one declaration per transmission)."""
+
+    transmission = models.ForeignKey(Transmission, on_delete=models.PROTECT, related_name="signalements")
+    evenement_indesirable = models.ForeignKey(
+        EvenementIndesirable, on_delete=models.CASCADE, related_name="signalements_transmission"
+    )
+    signale_par = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(default=timezone.now, editable=False)
+
+    objects = TenantQuerySet.as_manager()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["organisme", "transmission"], name="signalement_transmission_unique"),
+        ]
+
+    def __str__(self):
+        return f"Signalement de la transmission {self.transmission_id}"
