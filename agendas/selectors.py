@@ -1,0 +1,171 @@
+"""Read helpers of the agendas app: conflicts before saving, absence counts."""
+
+import datetime
+from collections import defaultdict
+from dataclasses import dataclass
+
+from django.db.models import CharField, F, IntegerField, Value
+from django.db.models.functions import Concat
+
+from agendas.enums import Cadre, Presence, StatutEvenement
+from agendas.models import Evenement, ParticipationJeune, ParticipationProfessionnel, ReservationRessource
+from agendas.services._common import local_date
+
+
+@dataclass(frozen=True)
+class Conflit:
+    """One participant already booked on an overlapping event."""
+
+    type: str  # "jeune" | "professionnel" | "ressource"
+    objet_id: int
+    libelle: str
+    evenement_id: int
+    evenement_titre: str
+    debut: datetime.datetime
+    fin: datetime.datetime
+
+    @property
+    def message(self) -> str:
+        from django.utils import timezone
+
+        debut, fin = timezone.localtime(self.debut), timezone.localtime(self.fin)
+        quoi = {"jeune": "Le jeune", "professionnel": "Le professionnel", "ressource": "La ressource"}[self.type]
+        return (
+            f"{quoi} {self.libelle} est déjà pris(e) le {debut:%d/%m/%Y} de {debut:%H:%M} à {fin:%H:%M} "
+            f"({self.evenement_titre})."
+        )
+
+
+def _ids(objects) -> list[int]:
+    return [o if isinstance(o, int) else o.pk for o in objects or ()]
+
+
+def conflits(
+    *, debut: datetime.datetime, fin: datetime.datetime, jeunes=(), professionnels=(), ressources=(), exclude=None
+) -> list[Conflit]:
+    """The youths, professionals and resources already booked on an overlapping, not-cancelled event, to show as
+    warnings before saving (one query). ``exclude``: the event being edited (or an iterable of event ids)."""
+    jeunes, professionnels, ressources = _ids(jeunes), _ids(professionnels), _ids(ressources)
+    if not (jeunes or professionnels or ressources):
+        return []
+    excluded = [] if exclude is None else ([exclude.pk] if hasattr(exclude, "pk") else list(exclude))
+    overlapping = dict(evenement__debut__lt=fin, evenement__fin__gt=debut)
+    not_cancelled = dict(evenement__statut=StatutEvenement.ANNULE)
+    columns = ("kind", "objet", "libelle", "evenement_id", "ev_titre", "ev_nature", "evenement__debut",
+               "evenement__fin")  # fmt: skip
+    queries = []
+    if jeunes:
+        queries.append(
+            ParticipationJeune.objects.filter(jeune_id__in=jeunes, **overlapping)
+            .exclude(**not_cancelled)
+            .exclude(evenement_id__in=excluded)
+            .annotate(
+                kind=Value("jeune", output_field=CharField()),
+                objet=F("jeune_id"),
+                libelle=Concat("jeune__prenom", Value(" "), "jeune__nom_naissance", output_field=CharField()),
+                ev_titre=F("evenement__titre"),
+                ev_nature=F("evenement__nature__libelle"),
+            )  # fmt: skip
+            .values_list(*columns)
+        )
+    if professionnels:
+        queries.append(
+            ParticipationProfessionnel.objects.filter(user_id__in=professionnels, **overlapping)
+            .exclude(**not_cancelled)
+            .exclude(evenement_id__in=excluded)
+            .annotate(
+                kind=Value("professionnel", output_field=CharField()),
+                objet=F("user_id"),
+                libelle=Concat("user__first_name", Value(" "), "user__last_name", output_field=CharField()),
+                ev_titre=F("evenement__titre"),
+                ev_nature=F("evenement__nature__libelle"),
+            )  # fmt: skip
+            .values_list(*columns)
+        )
+    if ressources:
+        queries.append(
+            ReservationRessource.objects.filter(ressource_id__in=ressources, **overlapping)
+            .exclude(**not_cancelled)
+            .exclude(evenement_id__in=excluded)
+            .annotate(
+                kind=Value("ressource", output_field=CharField()),
+                objet=F("ressource_id"),
+                libelle=F("ressource__nom"),
+                ev_titre=F("evenement__titre"),
+                ev_nature=F("evenement__nature__libelle"),
+            )  # fmt: skip
+            .values_list(*columns)
+        )
+    qs = queries[0].union(*queries[1:], all=True) if len(queries) > 1 else queries[0]
+    rows = sorted(qs, key=lambda r: (r[6], r[0], r[2]))
+    return [
+        Conflit(type=k, objet_id=o, libelle=lib, evenement_id=ev, evenement_titre=titre or nature, debut=d, fin=f)
+        for k, o, lib, ev, titre, nature, d, f in rows
+    ]
+
+
+def jours_absence(*, jeune_ids, dispositif, du: datetime.date, au: datetime.date) -> dict[int, int]:
+    """Days of absence per youth between ``du`` and ``au`` (local dates, included), as the TBP defines them
+    (DOMAIN §8.2): a (youth, local date) with at least one direct participation marked ``absent_prevu`` or
+    ``absent_imprevu`` on a realised event of the dispositif, and no ``present`` direct participation that date.
+    One query; youths without any day are absent from the result."""
+    from agendas.services._common import PARIS
+
+    start = datetime.datetime.combine(du, datetime.time.min, tzinfo=PARIS)
+    end = datetime.datetime.combine(au + datetime.timedelta(days=1), datetime.time.min, tzinfo=PARIS)
+    rows = ParticipationJeune.objects.filter(
+        jeune_id__in=_ids(jeune_ids),
+        evenement__dispositif=dispositif,
+        evenement__statut=StatutEvenement.REALISE,
+        evenement__cadre=Cadre.DIRECT,
+        evenement__debut__gte=start,
+        evenement__debut__lt=end,
+        presence__in=[Presence.PRESENT, Presence.ABSENT_PREVU, Presence.ABSENT_IMPREVU],
+    ).values_list("jeune_id", "evenement__debut", "presence")
+    absent, present = defaultdict(set), defaultdict(set)
+    for jeune_id, debut, presence in rows:
+        (present if presence == Presence.PRESENT else absent)[jeune_id].add(local_date(debut))
+    result = {j: len(days - present[j]) for j, days in absent.items()}
+    return {j: n for j, n in result.items() if n}
+
+
+def absences_par_jeune(*, jeune_ids, dispositif, du: datetime.date, au: datetime.date) -> dict[int, dict]:
+    """Per youth: ``jours`` (TBP days of absence, see ``jours_absence``) and ``seances`` (absent participations
+    on realised events, by presence) between two local dates. Two queries."""
+    from django.db.models import Count
+
+    from agendas.services._common import PARIS
+
+    start = datetime.datetime.combine(du, datetime.time.min, tzinfo=PARIS)
+    end = datetime.datetime.combine(au + datetime.timedelta(days=1), datetime.time.min, tzinfo=PARIS)
+    ids = _ids(jeune_ids)
+    result = {j: {"jours": 0, "absent_prevu": 0, "absent_imprevu": 0} for j in ids}
+    for j, n in jours_absence(jeune_ids=ids, dispositif=dispositif, du=du, au=au).items():
+        result[j]["jours"] = n
+    counts = (
+        ParticipationJeune.objects.filter(
+            jeune_id__in=ids,
+            evenement__dispositif=dispositif,
+            evenement__statut=StatutEvenement.REALISE,
+            evenement__debut__gte=start,
+            evenement__debut__lt=end,
+            presence__in=[Presence.ABSENT_PREVU, Presence.ABSENT_IMPREVU],
+        )  # fmt: skip
+        .values("jeune_id", "presence")
+        .annotate(n=Count("pk", output_field=IntegerField()))
+        .order_by()
+    )
+    for row in counts:
+        result[row["jeune_id"]][row["presence"]] = row["n"]
+    return result
+
+
+def evenements_du_jour(*, dispositif, jour: datetime.date):
+    """Not-cancelled events of a dispositif starting on a local date (pointage)."""
+    from agendas.services._common import PARIS
+
+    start = datetime.datetime.combine(jour, datetime.time.min, tzinfo=PARIS)
+    end = datetime.datetime.combine(jour + datetime.timedelta(days=1), datetime.time.min, tzinfo=PARIS)
+    return Evenement.objects.filter(dispositif=dispositif, debut__gte=start, debut__lt=end).exclude(
+        statut=StatutEvenement.ANNULE
+    )
