@@ -234,3 +234,56 @@ class PartenaireSerializer(serializers.ModelSerializer):
         fields = [
             "id", "ref", "nom", "type", "type_libelle", "adresse", "telephone", "email", "is_active", "intervenants",
         ]  # fmt: skip
+
+
+# --- writes (validated here, saved by the services) --------------------------------------------------------------
+
+
+class ProcheWriteSerializer(ProcheSerializer):
+    """A proche created for ``jeune`` (a youth of the organisme; the write right is checked on their dossiers) or
+    updated (the youth never changes)."""
+
+    jeune = serializers.PrimaryKeyRelatedField(queryset=Jeune.objects.none())
+
+    def __init__(self, *args, organisme_id=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.instance is not None:
+            self.fields["jeune"].read_only = True
+        else:
+            self.fields["jeune"].queryset = Jeune.objects.filter(organisme_id=organisme_id)
+
+
+class DocumentUploadSerializer(serializers.Serializer):
+    """Multipart upload of a document (the type is checked from the content, not the name nor the header)."""
+
+    dossier = serializers.PrimaryKeyRelatedField(queryset=Dossier.objects.none())
+    fichier = serializers.FileField(help_text="PDF, image, Word, Excel ou OpenDocument ; le type est vérifié "
+                                    "d'après le contenu.")  # fmt: skip
+    type = serializers.ChoiceField(Document._meta.get_field("type").choices)
+    titre = serializers.CharField(max_length=200)
+    date_document = serializers.DateField(required=False)
+    visibilite = serializers.ChoiceField(Document._meta.get_field("visibilite").choices, required=False,
+                                         default="equipe")  # fmt: skip
+    donnees_tiers = serializers.BooleanField(required=False, default=False)
+    judiciaire = serializers.BooleanField(required=False, default=False)
+
+    def __init__(self, *args, organisme_id=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["dossier"].queryset = Dossier.objects.filter(organisme_id=organisme_id)
+
+    def validate_fichier(self, fichier):
+        from dossiers.services.documents import MAX_SIZE
+
+        if fichier.size > MAX_SIZE:
+            raise serializers.ValidationError(
+                f"Le fichier dépasse la taille maximale de {MAX_SIZE // (1024 * 1024)} Mo."
+            )
+        return fichier
+
+
+class DocumentUpdateSerializer(serializers.ModelSerializer):
+    """Metadata of a classified document (the file never changes)."""
+
+    class Meta:
+        model = Document
+        fields = ["titre", "type", "date_document", "visibilite", "donnees_tiers", "judiciaire"]

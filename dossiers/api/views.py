@@ -14,6 +14,7 @@ from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema
 from rest_framework import mixins, status
 from rest_framework.decorators import action
 from rest_framework.exceptions import ValidationError as ApiValidationError
+from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
 from rest_framework.response import Response
 
 from core.api.base import TenantScopedViewSet, service_errors
@@ -23,6 +24,7 @@ from dossiers.api import serializers as s
 from dossiers.enums import StatutParcours
 from dossiers.models import Document, Dossier, Jeune, Parcours, Partenaire, Proche
 from dossiers.perms import can_read_confidentiel, readable_dossiers
+from dossiers.services import documents, famille, partenaires
 from dossiers.services import parcours as svc
 
 
@@ -279,7 +281,7 @@ class DossierViewSet(
         return Response(self._detail(dossier))
 
 
-# --- parcours, proches, documents, partenaires (read only) -------------------------------------------------------
+# --- parcours (read only); proches, documents, partenaires (writes through the services) ------------------------
 
 
 @extend_schema(tags=["dossiers"])
@@ -296,10 +298,21 @@ class ParcoursViewSet(ReadOnlyViewSet):
 
 
 @extend_schema(tags=["dossiers"])
-@extend_schema_view(list=extend_schema(summary="Proches des jeunes", parameters=[OpenApiParameter("jeune", int)]))
-class ProcheViewSet(ReadOnlyViewSet):
-    queryset = Proche.objects.order_by("jeune_id", "ordre_appel", "nom")
+@extend_schema_view(
+    list=extend_schema(summary="Proches des jeunes", parameters=[OpenApiParameter("jeune", int)]),
+    create=extend_schema(summary="Ajouter un proche à un jeune", request=s.ProcheWriteSerializer,
+                         responses={201: s.ProcheSerializer}),
+    partial_update=extend_schema(summary="Modifier un proche (le dernier représentant légal d'un mineur reste)",
+                                 request=s.ProcheWriteSerializer, responses=s.ProcheSerializer),
+    destroy=extend_schema(summary="Retirer un proche (refusé pour le dernier représentant légal d'un mineur)"),
+)  # fmt: skip
+class ProcheViewSet(
+    mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.CreateModelMixin, mixins.UpdateModelMixin,
+    mixins.DestroyModelMixin, TenantScopedViewSet,
+):  # fmt: skip
+    queryset = Proche.objects.select_related("jeune").order_by("jeune_id", "ordre_appel", "nom")
     serializer_class = s.ProcheSerializer
+    http_method_names = ["get", "post", "patch", "delete", "head", "options"]
 
     def scope_queryset(self, qs, access):
         qs = qs.filter(jeune__in=readable_jeunes(access))
@@ -307,17 +320,53 @@ class ProcheViewSet(ReadOnlyViewSet):
             qs = qs.filter(jeune_id=jeune)
         return qs
 
+    def get_serializer(self, *args, **kwargs):
+        if self.action in ("create", "partial_update"):
+            kwargs.setdefault("context", self.get_serializer_context())
+            return s.ProcheWriteSerializer(*args, organisme_id=self.access.organisme_id, **kwargs)
+        return super().get_serializer(*args, **kwargs)
+
+    def create_object(self, validated_data):
+        proche = Proche(organisme_id=self.access.organisme_id, **validated_data)
+        self.check_write(proche)  # a youth whose dossiers the user may not write (lecteur, admin...) -> 403
+        return famille.proche_save(proche=proche, actor=self.request.user, request=self.request._request)
+
+    def update_object(self, instance, validated_data):
+        changed = sorted(k for k, v in validated_data.items() if getattr(instance, k) != v)
+        for name in changed:
+            setattr(instance, name, validated_data[name])
+        if changed:
+            famille.proche_save(proche=instance, actor=self.request.user, request=self.request._request,
+                                changed=changed)  # fmt: skip
+        return instance
+
+    def destroy_object(self, instance):
+        famille.proche_delete(proche=instance, actor=self.request.user, request=self.request._request)
+
 
 @extend_schema(tags=["dossiers"])
 @extend_schema_view(
     list=extend_schema(
         summary="Documents (métadonnées ; le fichier se télécharge par le lien « telechargement »)",
         parameters=[OpenApiParameter("dossier", int), OpenApiParameter("type", OpenApiTypes.STR)],
-    )
-)
-class DocumentViewSet(ReadOnlyViewSet):
-    queryset = Document.objects.all()
+    ),
+    create=extend_schema(
+        summary="Déposer un document (multipart/form-data ; type vérifié d'après le contenu)",
+        request={"multipart/form-data": s.DocumentUploadSerializer},
+        responses={201: s.DocumentSerializer},
+    ),
+    partial_update=extend_schema(summary="Corriger les métadonnées d'un document classé (titre, type, date, "
+                                 "visibilité, signalements)", request=s.DocumentUpdateSerializer,
+                                 responses=s.DocumentSerializer),
+)  # fmt: skip
+class DocumentViewSet(
+    mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.CreateModelMixin, mixins.UpdateModelMixin,
+    TenantScopedViewSet,
+):  # fmt: skip
+    queryset = Document.objects.select_related("dossier")
     serializer_class = s.DocumentSerializer
+    parser_classes = [JSONParser, MultiPartParser, FormParser]
+    http_method_names = ["get", "post", "patch", "head", "options"]
 
     def scope_queryset(self, qs, access):
         qs = qs.filter(dossier__in=readable_dossiers(access))
@@ -330,20 +379,69 @@ class DocumentViewSet(ReadOnlyViewSet):
             qs = qs.filter(type=type_)
         return qs
 
+    def create(self, request, *args, **kwargs):
+        serializer = s.DocumentUploadSerializer(data=request.data, organisme_id=self.access.organisme_id,
+                                                context=self.get_serializer_context())  # fmt: skip
+        serializer.is_valid(raise_exception=True)
+        data = dict(serializer.validated_data)
+        dossier, fichier = data.pop("dossier"), data.pop("fichier")
+        self.check_write(Document(organisme_id=dossier.organisme_id, dossier=dossier))
+        with service_errors():
+            document = documents.document_create(
+                dossier=dossier, content=fichier.read(), nom_fichier=fichier.name, actor=request.user,
+                request=request._request, **data,
+            )  # fmt: skip
+        return Response(self.get_serializer(document).data, status=status.HTTP_201_CREATED)
+
+    def partial_update(self, request, *args, **kwargs):
+        document = self.get_object()  # confidentiel soin unreadable, lecteur, archived dossier -> 403
+        serializer = s.DocumentUpdateSerializer(document, data=request.data, partial=True)
+        serializer.is_valid(raise_exception=True)
+        with service_errors():
+            documents.document_update(document=document, actor=request.user, request=request._request,
+                                      **serializer.validated_data)  # fmt: skip
+        return Response(self.get_serializer(document).data)
+
 
 @extend_schema(tags=["dossiers"])
 @extend_schema_view(
-    list=extend_schema(summary="Annuaire des partenaires", parameters=[OpenApiParameter("type", OpenApiTypes.STR)])
-)
-class PartenaireViewSet(ReadOnlyViewSet):
+    list=extend_schema(summary="Annuaire des partenaires", parameters=[OpenApiParameter("type", OpenApiTypes.STR)]),
+    create=extend_schema(summary="Ajouter un partenaire à l'annuaire (direction, chefs de service, coordination, "
+                         "secrétariat)"),
+    partial_update=extend_schema(summary="Modifier un partenaire de l'annuaire"),
+)  # fmt: skip
+class PartenaireViewSet(
+    mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.CreateModelMixin, mixins.UpdateModelMixin,
+    TenantScopedViewSet,
+):  # fmt: skip
     queryset = Partenaire.objects.prefetch_related("intervenants")
     serializer_class = s.PartenaireSerializer
+    http_method_names = ["get", "post", "patch", "head", "options"]
 
     def scope_queryset(self, qs, access):
         # The directory is not clinical data: every professional of the organisme reads it.
         if type_ := self.request.query_params.get("type"):
             qs = qs.filter(type=type_)
         return qs
+
+    def create(self, request, *args, **kwargs):
+        # The right does not depend on the data: refuse before validating it.
+        self.check_write(Partenaire(organisme_id=self.access.organisme_id))
+        return super().create(request, *args, **kwargs)
+
+    def create_object(self, validated_data):
+        partenaire = Partenaire(organisme_id=self.access.organisme_id, **validated_data)
+        return partenaires.partenaire_save(partenaire=partenaire, actor=self.request.user,
+                                           request=self.request._request)  # fmt: skip
+
+    def update_object(self, instance, validated_data):
+        changed = sorted(k for k, v in validated_data.items() if getattr(instance, k) != v)
+        for name in changed:
+            setattr(instance, name, validated_data[name])
+        if changed:
+            partenaires.partenaire_save(partenaire=instance, actor=self.request.user, request=self.request._request,
+                                        changed=changed)  # fmt: skip
+        return instance
 
 
 def register(router) -> None:

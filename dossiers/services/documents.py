@@ -138,3 +138,30 @@ def document_refuse(*, document: Document, actor, motif: str = "", request=None)
     audit_record(actor=actor, action=AuditAction.UPDATE, record=document, request=request,
                  details={"champs": ["statut"], "statut": StatutDocument.REFUSE, "motif": motif[:300]})  # fmt: skip
     return document
+
+
+DOCUMENT_METADATA_FIELDS = ("titre", "type", "date_document", "visibilite", "donnees_tiers", "judiciaire")
+
+
+@transaction.atomic
+def document_update(*, document: Document, actor, request=None, **changes) -> Document:
+    """Correct a classified document's metadata (title, type, date, visibility, review flags); the file itself
+    never changes (upload a new document instead). A family upload waiting in the inbox is classified with
+    ``document_validate``."""
+    unknown = set(changes) - set(DOCUMENT_METADATA_FIELDS)
+    if unknown:
+        raise ValidationError(f"Champs non modifiables : {', '.join(sorted(unknown))}.")
+    if document.dossier.archived_at is not None:
+        raise ValidationError("Ce dossier est archivé : il est en lecture seule.")
+    if document.statut != StatutDocument.VALIDE:
+        raise ValidationError("Ce document n'est pas classé : validez-le d'abord depuis les documents à valider.")
+    changed = sorted(name for name, value in changes.items() if getattr(document, name) != value)
+    if not changed:
+        return document
+    for name in changed:
+        setattr(document, name, changes[name])
+    document.full_clean()
+    document.save(update_fields=changed)
+    audit_record(actor=actor, action=AuditAction.UPDATE, record=document, request=request,
+                 details={"champs": changed, "dossier": document.dossier_id})  # fmt: skip
+    return document
