@@ -2,7 +2,7 @@ from django.urls import path
 
 from dossiers import tabs
 from dossiers.views import dossier as views
-from dossiers.views import parcours
+from dossiers.views import parcours, photo
 
 tabs.register("synthese", "Synthèse", "dossiers:dossier", order=0)
 tabs.register("parcours", "Parcours", "dossiers:parcours", order=10)
@@ -20,4 +20,7 @@ urlpatterns = [
     path("<int:pk>/parcours/fin-ponctuel/", parcours.fin_ponctuel, name="parcours_fin_ponctuel"),
     path("<int:pk>/parcours/ponctuel/", parcours.ponctuel, name="parcours_ponctuel"),
     path("<int:pk>/parcours/archivage/", parcours.archiver, name="parcours_archivage"),
+    path("<int:pk>/photo/", photo.photo_modifier, name="photo_modifier"),
+    path("<int:pk>/photo/retirer/", photo.photo_retirer, name="photo_retirer"),
+    path("jeunes/<int:pk>/photo/", photo.jeune_photo, name="jeune_photo"),
 ]
