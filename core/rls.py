@@ -10,6 +10,8 @@
 4. The application role gets DML on every table, and loses UPDATE/DELETE on append-only tables.
 5. Pre-tenant lookups (login, password reset, API token, import by FINESS) go through SECURITY DEFINER
    functions owned by the owner, each returning only ids; a SELECT policy for the owner role lets them read.
+   Other apps add theirs with ``register_lookup_sql()`` from an ``<app>/rls.py`` module (imported by ``apply()``),
+   so that core never names their tables.
 
 Tables left without RLS, on purpose (they hold no tenant data, or are read before any tenant is known):
 ``NON_TENANT_TABLES`` below; docs/architecture.md explains each.
@@ -19,6 +21,7 @@ import hashlib
 
 from django.apps import apps
 from django.db import connection, models, transaction
+from django.utils.module_loading import autodiscover_modules
 from psycopg import sql
 
 from core.db import app_role
@@ -77,6 +80,18 @@ LANGUAGE sql STABLE SECURITY DEFINER SET search_path = public, pg_temp AS $$
     SELECT o.id FROM core_organisme o ORDER BY o.id
 $$;
 """
+
+# Lookups of other apps: (SQL creating SECURITY DEFINER functions, tables they read), see register_lookup_sql().
+_APP_LOOKUPS: list[tuple[str, tuple[str, ...]]] = []
+
+
+def register_lookup_sql(sql_text: str, tables: tuple[str, ...]) -> None:
+    """Add an app's pre-tenant lookup functions (``CREATE OR REPLACE FUNCTION ... SECURITY DEFINER``, pinned
+    ``search_path``, returning ids only) and the tables they read (they get the ``owner_lookup`` SELECT policy).
+    Call it at import time of ``<app>/rls.py``: ``apply()`` imports that module of every installed app."""
+    entry = (sql_text, tuple(tables))
+    if entry not in _APP_LOOKUPS:
+        _APP_LOOKUPS.append(entry)
 
 
 def _is_tenant_model(model) -> bool:
@@ -194,7 +209,9 @@ def apply(cursor, app_role: str | None) -> None:
             )
 
     # Pre-tenant lookups: SECURITY DEFINER functions run as the owner, who may read these tables.
-    for table in LOOKUP_TABLES:
+    autodiscover_modules("rls")
+    app_tables = [table for _, tables in _APP_LOOKUPS for table in tables]
+    for table in dict.fromkeys([*LOOKUP_TABLES, *app_tables]):
         ident = sql.Identifier(table)
         _execute(cursor, sql.SQL("DROP POLICY IF EXISTS {} ON {}").format(sql.Identifier(OWNER_LOOKUP_POLICY), ident))
         _execute(
@@ -204,6 +221,8 @@ def apply(cursor, app_role: str | None) -> None:
             ),
         )
     _execute(cursor, LOOKUP_FUNCTIONS)
+    for sql_text, _ in _APP_LOOKUPS:
+        _execute(cursor, sql_text)
 
     if app_role:
         role = sql.Identifier(app_role)

@@ -10,6 +10,7 @@ PUBLIC_URL_NAMES = {
     "core:password_reset_done",
     "core:password_reset_confirm",  # link from the email; also the invitation page
     "core:password_reset_complete",
+    "agendas:ical_feed",  # calendar clients have no session: the revocable token in the URL is the credential
 }
 
 
