@@ -15,15 +15,19 @@ class NavEntry:
     url_name: str
     visible: Callable[[Access], bool]
     order: int = 100
+    # A URL answering a small HTML badge (a count), loaded by HTMX after the page: no query on the page itself.
+    badge_url_name: str = ""
 
 
 _ENTRIES: list[NavEntry] = []
 
 
-def register(label: str, url_name: str, visible: Callable[[Access], bool], order: int = 100) -> None:
+def register(
+    label: str, url_name: str, visible: Callable[[Access], bool], order: int = 100, badge_url_name: str = ""
+) -> None:
     if any(entry.url_name == url_name for entry in _ENTRIES):
         return
-    _ENTRIES.append(NavEntry(label, url_name, visible, order))
+    _ENTRIES.append(NavEntry(label, url_name, visible, order, badge_url_name))
     _ENTRIES.sort(key=lambda entry: entry.order)
 
 
@@ -34,7 +38,8 @@ def items_for(access: Access, current_path: str) -> list[dict]:
             continue
         url = reverse(entry.url_name)
         active = current_path == url if url == "/" else current_path.startswith(url)
-        items.append({"label": entry.label, "url": url, "active": active})
+        badge_url = reverse(entry.badge_url_name) if entry.badge_url_name else ""
+        items.append({"label": entry.label, "url": url, "active": active, "badge_url": badge_url})
     # Nested URLs (/dossiers/ and /dossiers/liste-attente/): only the most specific entry is the current page.
     active_items = [item for item in items if item["active"]]
     for item in active_items:

@@ -6,3 +6,4 @@ class TransmissionsConfig(AppConfig):
 
     def ready(self):
         from transmissions import perms  # noqa: F401 - perms registers the object rules
+        from transmissions import demo  # noqa: F401 - registers the demo step (transmissions_demo_step)

@@ -12,7 +12,7 @@ from collections.abc import Iterable
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.db.models import Value
+from django.db.models import Q, Value
 from django.urls import reverse
 from django.utils import timezone
 
@@ -100,28 +100,24 @@ def _dossiers_for(access: Access, dispositif: Dispositif, jeunes: Iterable[Jeune
     return dossiers
 
 
-def mention_candidates(dispositif_id: int, organisme_id: int):
-    """Colleagues who may be mentioned: active professionals working (today) in the dispositif, or the
-    direction."""
+def mention_candidates(dispositif_id, organisme_id: int):
+    """Colleagues who may be mentioned: active professionals working (today) in the dispositif (one id or several),
+    or the direction."""
     from core.enums import AccountKind, Metier
 
-    user_ids = (
+    dispositif_ids = [dispositif_id] if isinstance(dispositif_id, int) else list(dispositif_id)
+    affectations = (
         Affectation.objects.filter(organisme_id=organisme_id)
         .active_on_today()
-        .filter(dispositif_id=dispositif_id)
+        .filter(Q(dispositif_id__in=dispositif_ids) | Q(metier=Metier.DIRECTION))
         .exclude(metier=Metier.ADMIN_ORGANISME)
-        .values("user_id")
     )
-    direction_ids = (
-        Affectation.objects.filter(organisme_id=organisme_id, metier=Metier.DIRECTION)
-        .active_on_today()
-        .values("user_id")
-    )
-    return (
-        User.objects.filter(organisme_id=organisme_id, is_active=True, kind=AccountKind.PROFESSIONNEL)
-        .filter(pk__in=user_ids.union(direction_ids))
-        .order_by("last_name", "first_name")
-    )
+    return User.objects.filter(
+        organisme_id=organisme_id,
+        is_active=True,
+        kind=AccountKind.PROFESSIONNEL,
+        pk__in=affectations.values("user_id"),
+    ).order_by("last_name", "first_name")
 
 
 def _check_mentions(mentions, dispositif: Dispositif, auteur) -> list[User]:
