@@ -150,6 +150,9 @@ class NouveauJeuneForm(forms.Form):
     )
     priorite = forms.ChoiceField(label="Priorité", choices=Priorite.choices, initial=Priorite.NORMALE)
     prochaine_etape = forms.CharField(label="Prochaine étape", max_length=300, required=False)
+    # Possible duplicates: "create anyway" after the warning, or open a dossier for the youth already known.
+    confirmer_doublon = forms.BooleanField(required=False, widget=forms.HiddenInput)
+    jeune_existant = forms.IntegerField(required=False, widget=forms.HiddenInput)
 
     def __init__(self, *args, dispositifs, **kwargs):
         super().__init__(*args, **kwargs)
@@ -173,6 +176,10 @@ class NouveauJeuneForm(forms.Form):
 
     def jeune_fields(self) -> dict:
         return {name: self.cleaned_data[name] for name in IDENTITY_FIELDS}
+
+    def jeune_identity(self) -> dict:
+        """What the duplicates are searched on."""
+        return {name: self.cleaned_data[name] for name in ("prenom", "nom_naissance", "nom_usage", "date_naissance")}
 
     def dossier_fields(self) -> dict:
         names = ["dispositif", "site", "origine", "debut", "date_orientation", "modalites_demandees", "priorite"]

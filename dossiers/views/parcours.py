@@ -15,6 +15,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from core.views.administration.common import add_service_errors
 from dossiers import selectors
+from dossiers.doublons import similar_jeunes
 from dossiers.enums import StatutParcours
 from dossiers.forms.dossier import (
     AdmissionForm,
@@ -188,21 +189,47 @@ def archiver(request, dossier):
 @require_http_methods(["GET", "POST"])
 @clinical_required
 def nouveau(request):
-    """A new youth and their dossier opened in pre-admission."""
+    """A new youth and their dossier opened in pre-admission. Before creating, youths of the organisme born the
+    same day with a similar name are shown ("Ce jeune existe peut-être déjà"): open their dossier, open a dossier
+    in the chosen dispositif for that youth, or create anyway."""
     dispositifs = selectors.writable_dispositifs(request.access)
     if not dispositifs.exists():
         raise PermissionDenied
     form = NouveauJeuneForm(request.POST or None, dispositifs=dispositifs)
+    doublons = []
     if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        doublons = similar_jeunes(request.access, dispositif=data["dispositif"], **form.jeune_identity())
         try:
-            with transaction.atomic():
-                jeune = services.jeune_create(
-                    organisme_id=request.access.organisme_id, **form.jeune_fields(), **_actor(request)
-                )
-                dossier = services.dossier_open_pre_admission(jeune=jeune, **form.dossier_fields(), **_actor(request))
+            if data.get("jeune_existant"):
+                dossier = _open_for_existing(request, form, doublons)
+            elif doublons and not data["confirmer_doublon"]:
+                dossier = None  # show the possible duplicates first
+            else:
+                with transaction.atomic():
+                    jeune = services.jeune_create(
+                        organisme_id=request.access.organisme_id, **form.jeune_fields(), **_actor(request)
+                    )
+                    dossier = services.dossier_open_pre_admission(
+                        jeune=jeune, **form.dossier_fields(), **_actor(request)
+                    )
         except ValidationError as error:
             add_service_errors(form, error)
         else:
-            messages.success(request, f"Dossier de {jeune} ouvert en pré-admission.")
-            return redirect("dossiers:dossier", pk=dossier.pk)
-    return render(request, "dossiers/dossier/nouveau.html", {"form": form}, status=422 if form.errors else 200)
+            if dossier is not None:
+                messages.success(request, f"Dossier de {dossier.jeune} ouvert en pré-admission.")
+                return redirect("dossiers:dossier", pk=dossier.pk)
+    context = {"form": form, "doublons": doublons}
+    return render(request, "dossiers/dossier/nouveau.html", context, status=422 if form.errors else 200)
+
+
+def _open_for_existing(request, form, doublons):
+    """A dossier in the chosen dispositif for a youth already known, among the duplicates of the typed identity
+    only (never an arbitrary id)."""
+    pk = form.cleaned_data["jeune_existant"]
+    jeune = next((d.jeune for d in doublons if d.jeune.pk == pk and not d.a_un_dossier_ici), None)
+    if jeune is None:
+        raise ValidationError(
+            "Ce jeune ne correspond pas à l'identité saisie, ou il a déjà un dossier dans ce dispositif."
+        )
+    return services.dossier_open_pre_admission(jeune=jeune, **form.dossier_fields(), **_actor(request))
