@@ -5,4 +5,6 @@ class AgendasConfig(AppConfig):
     name = "agendas"
 
     def ready(self):
-        from agendas import perms  # noqa: F401 - registers the object rules
+        from agendas import echange, perms  # noqa: F401 - perms registers the object rules
+
+        echange.register()  # exchange-format sections natures and evenements

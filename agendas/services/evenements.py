@@ -24,7 +24,7 @@ from agendas.models import (
 )
 from agendas.services import feed
 from agendas.services._common import audit, check_aware
-from agendas.services.natures import natures_par_defaut
+from agendas.services.natures import check_serafin, natures_par_defaut
 from core.enums import AuditAction, Modalite
 
 ABSENCES = frozenset({Presence.ABSENT_PREVU, Presence.ABSENT_IMPREVU})
@@ -205,10 +205,14 @@ def evenement_create(
     *, dispositif, nature, debut: datetime.datetime, fin: datetime.datetime, actor, jeunes=(), professionnels=(),
     intervenants=(), ressources=(), modalite="", lieu_type=TypeLieu.SITE, site=None, lieu_detail="",
     partenaire=None, titre="", visible_famille=None, statut=StatutEvenement.PREVU, hors_prestation=None,
-    commentaire="", presences: dict | None = None, ref="", request=None,
+    commentaire="", presences: dict | None = None, ref="", serafin_code=None, presents_par_defaut: bool = True,
+    request=None,
 ) -> Evenement:  # fmt: skip
     """Create a one-off event with its participants. ``nature`` is a Nature or a code of the dispositif's natures
-    (the default list is created on first use). ``presences``: {jeune_id: (presence, motif)}."""
+    (the default list is created on first use). ``presences``: {jeune_id: (presence, motif)}; ``serafin_code``
+    overrides the nature's code for this event (it must exist in the SERAFIN-PH reference). An event created
+    already realised marks its youths without a presence as present unless ``presents_par_defaut`` is False
+    (the import keeps what the document says)."""
     if not isinstance(nature, Nature) and not dispositif.natures.exists():
         natures_par_defaut(dispositif=dispositif, actor=actor)
     nature = default_nature(dispositif, nature)
@@ -218,6 +222,9 @@ def evenement_create(
         visible_famille=visible_famille, statut=statut, hors_prestation=hors_prestation, commentaire=commentaire,
         ref=ref,
     )  # fmt: skip
+    if serafin_code and serafin_code != ev.serafin_code:
+        check_serafin(serafin_code)
+        ev.serafin_code = serafin_code
     participants = Participants.of(
         jeunes=jeunes, professionnels=professionnels, intervenants=intervenants, ressources=ressources
     )
@@ -228,9 +235,9 @@ def evenement_create(
         if jeune_id not in participants.jeunes:
             raise ValidationError({"presences": "Une présence est saisie pour un jeune absent de l'événement."})
         check_presence(presence, motif, cadre=nature.cadre, path="presences")
-    if statut == StatutEvenement.REALISE and nature.cadre == Cadre.DIRECT:
+    if presents_par_defaut and statut == StatutEvenement.REALISE and nature.cadre == Cadre.DIRECT:
         presences = {j: presences.get(j) or (Presence.PRESENT, "") for j in participants.jeunes}
-    ev.full_clean(validate_constraints=False)
+    ev.full_clean(exclude=["created_by"], validate_constraints=False)
     ev.save()
     bulk_participations([participation_rows(ev, participants, presences)])
     feed.invalider_evenements([ev], jeune_ids_by_event={ev.pk: participants.jeunes})
@@ -267,7 +274,7 @@ def _replace_participants(ev: Evenement, old: Participants, new: Participants) -
 def apply_changes(ev: Evenement, changes: dict) -> tuple[Participants, Participants, tuple]:
     """Apply field and participant changes to a saved event (validated, saved, feed upserted). Returns the old
     and new participants and the old (debut, fin)."""
-    unknown = set(changes) - CHAMPS_MODIFIABLES - set(PARTICIPANTS) - {"statut"}
+    unknown = set(changes) - CHAMPS_MODIFIABLES - set(PARTICIPANTS) - {"statut", "serafin_code"}
     if unknown:
         raise ValidationError(f"Champs non modifiables : {', '.join(sorted(unknown))}.")
     old_times = (ev.debut, ev.fin)
@@ -283,7 +290,11 @@ def apply_changes(ev: Evenement, changes: dict) -> tuple[Participants, Participa
         ev.statut = changes["statut"]
     visible = changes.get("visible_famille", ev.visible_famille if "nature" not in changes else None)
     hors = changes.get("hors_prestation", ev.hors_prestation if "nature" not in changes else None)
+    serafin = changes.get("serafin_code", ev.serafin_code if "nature" not in changes else None)
     apply_nature(ev, nature, visible_famille=visible, hors_prestation=hors)
+    if serafin and serafin != ev.serafin_code:
+        check_serafin(serafin)
+        ev.serafin_code = serafin
     check_aware(ev.debut, "debut")
     check_aware(ev.fin, "fin")
     if ev.fin <= ev.debut:
@@ -294,7 +305,7 @@ def apply_changes(ev: Evenement, changes: dict) -> tuple[Participants, Participa
     if set(new.jeunes) - set(old.jeunes):
         validate_jeunes(dispositif=ev.dispositif, jeune_ids=set(new.jeunes) - set(old.jeunes))
     ev.updated_at = timezone.now()
-    ev.full_clean(validate_constraints=False)
+    ev.full_clean(exclude=["created_by"], validate_constraints=False)
     ev.save()
     _replace_participants(ev, old, new)
     extra = feed.keys_for(jeune_ids=old.jeunes, dispositif_id=ev.dispositif_id, debut=old_times[0], fin=old_times[1])

@@ -270,7 +270,7 @@ def serie_create(
     apply_nature(serie, nature, visible_famille=visible_famille)
     participants = Participants.of(jeunes=jeunes, professionnels=professionnels, ressources=ressources)
     _check_serie(serie, nature, participants, visible_famille)
-    serie.full_clean(validate_constraints=False)
+    serie.full_clean(exclude=["created_by"], validate_constraints=False)
     serie.save()
     _set_serie_participants(serie, participants)
     audit(actor, AuditAction.CREATE, serie, request, rrule=serie.rrule)
@@ -338,7 +338,7 @@ def _update_serie_fields(serie: Serie, changes: dict) -> Participants | None:
             **{n: changes.get(n, getattr(current, n)) for n in ("jeunes", "professionnels", "ressources")}
         )
     _check_serie(serie, nature, participants or _serie_participants([serie])[serie.pk], changes.get("visible_famille"))
-    serie.full_clean(validate_constraints=False)
+    serie.full_clean(exclude=["created_by"], validate_constraints=False)
     serie.save()
     if participants is not None:
         _set_serie_participants(serie, participants, replace=True)

@@ -30,6 +30,8 @@ COUNT_LABELS = {
     "dossiers": "dossiers",
     "parcours": "parcours (périodes de statut)",
     "situations_complexes": "situations complexes",
+    "natures": "natures d'événements",
+    "evenements": "événements d'agenda",
 }
 OUTCOMES = {"crees": "créé(s)", "modifies": "modifié(s)", "inchanges": "inchangé(s)"}
 

@@ -56,12 +56,11 @@ def test_structure_file_is_the_example_without_pending_sections():
     assert json.loads(STRUCTURE.read_text(encoding="utf-8")) == structure()
 
 
-def test_example_with_events_is_rejected_until_their_section_exists():
-    # ``jeunes`` is imported by the dossiers app (tests/dossiers/test_import_jeunes.py).
-    errors = errors_of(exemple(), create_organisme=True)
-    assert [e["chemin"] for e in errors] == ["evenements"]
-    assert "n'est pas encore prise en charge" in errors[0]["message"]
-    assert find_organisme_id_by_finess("310000019") is None
+def test_example_with_its_youth_and_events_imports_fully():
+    # ``jeunes`` is imported by the dossiers app, ``evenements`` by the agendas app (tests/agendas/test_import.py).
+    result = import_document(exemple(), create_organisme=True)
+    assert result.counts["jeunes"]["crees"] == 1
+    assert result.counts["evenements"]["crees"] == 1
 
 
 def test_empty_pending_sections_are_accepted():
@@ -84,6 +83,7 @@ def test_example_imports(mailoutbox):
         "professionnels": {"crees": 1},
         "affectations": {"crees": 1},
         "partenaires": {"crees": 1},
+        "natures": {"crees": 13},  # the default natures of the new dispositif (agendas app)
     }
     with tenant_context(organisme.pk):
         dispositif = Dispositif.objects.get()
@@ -323,14 +323,16 @@ def test_command_imports_and_prints_a_summary(tmp_path):
 
 def test_command_exits_1_with_every_error_on_stderr(tmp_path):
     path = tmp_path / "doc.json"
-    path.write_text(json.dumps(exemple()), encoding="utf-8")
+    doc = exemple()
+    doc["evenements"][0]["fin"] = doc["evenements"][0]["debut"]
+    path.write_text(json.dumps(doc), encoding="utf-8")
     err = StringIO()
     with pytest.raises(SystemExit) as exc_info:
         call_command("import_echange", str(path), stderr=err)
     assert exc_info.value.code == 1
     lines = err.getvalue().splitlines()
     assert lines[0] == "Import refusé, rien n'a été écrit (1 erreur(s)) :"
-    assert lines[1].startswith("evenements: La section « evenements » (1 élément(s)) n'est pas encore prise en charge")
+    assert lines[1] == "evenements[0].fin: La fin doit être postérieure au début."
     assert find_organisme_id_by_finess("310000019") is None
 
 

@@ -88,10 +88,10 @@ def test_spec_example_imports_its_youth_with_parcours_and_situation():
     assert "jeunes : 1 créé(s)" in result.summary()
 
 
-def test_example_with_events_is_still_rejected_for_its_events_only():
-    errors = errors_of(exemple(), create_organisme=True)
-    assert [e["chemin"] for e in errors] == ["evenements"]
-    assert find_organisme_id_by_finess("310000019") is None
+def test_example_with_events_imports_its_youth_and_events():
+    result = import_document(exemple(), create_organisme=True)
+    assert result.counts["jeunes"]["crees"] == 1
+    assert result.counts["evenements"]["crees"] == 1
 
 
 def test_reimport_changes_nothing_and_never_duplicates():
