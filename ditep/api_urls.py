@@ -3,6 +3,7 @@
 from django.urls import path
 from rest_framework.routers import DefaultRouter
 
+from agendas.api import views as agendas_api
 from core.api import docs
 from core.api import views as core_api
 from core.api.echange import ImportEchangeView
@@ -11,6 +12,10 @@ from dossiers.api import views as dossiers_api
 router = DefaultRouter()
 core_api.register(router)
 dossiers_api.register(router)
+router.register("evenements", agendas_api.EvenementViewSet, basename="evenement")
+router.register("natures", agendas_api.NatureViewSet, basename="nature")
+router.register("ressources", agendas_api.RessourceViewSet, basename="ressource")
+router.register("series", agendas_api.SerieViewSet, basename="serie")
 
 urlpatterns = [
     path("schema/", docs.schema_view(), name="api-schema"),

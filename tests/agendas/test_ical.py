@@ -63,7 +63,8 @@ def reunion(w, debut, fin, **kwargs):
 
 def activite(w, debut, fin, **kwargs):
     fields = dict(dispositif=w.dispositif, nature=w.natures["activite_educative"], debut=debut, fin=fin,
-                  actor=w.educateur, jeunes=[w.jeune1], professionnels=[w.educateur], modalite="accueil_de_jour")  # fmt: skip
+                  actor=w.educateur, jeunes=[w.jeune1], professionnels=[w.educateur],
+                  modalite="accueil_de_jour")  # fmt: skip
     fields.update(kwargs)
     return evenement_create(**fields)
 
@@ -228,7 +229,9 @@ def test_youth_subscription_page_personas(agenda, login_as):
     assert lecteur.post(reverse("agendas:abonnement_revoke", args=[abonnement.pk])).status_code == 403
     assert login_as(w.admin).get(url).status_code == 403  # no clinical content
     assert login_as(w.autre_educateur).get(url).status_code == 404
-    assert login_as(w.autre_educateur).post(reverse("agendas:abonnement_revoke", args=[abonnement.pk])).status_code == 404
+    assert (
+        login_as(w.autre_educateur).post(reverse("agendas:abonnement_revoke", args=[abonnement.pk])).status_code == 404
+    )
     assert login_as(w.proche).get(url).status_code == 404
     client = login_as(w.educateur)
     response = client.post(reverse("agendas:abonnement_revoke", args=[abonnement.pk]), {"dossier": dossier.pk})
