@@ -8,8 +8,9 @@
 - Times are written with ``TZID=Europe/Paris`` and the matching VTIMEZONE (covering the feed's dates), so that
   clients place events right across daylight-saving changes. UIDs are stable per event; cancelled events stay in
   the feed with ``STATUS:CANCELLED`` so that clients remove them.
-- The feed leaves the DUI (phones, third-party calendar servers): it carries no youth name, no free-text comment.
-  The youth feed shows the nature's label only (never the free title), and never discreet natures.
+- The feed leaves the DUI (phones, third-party calendar servers): it carries no participant list and no comment.
+  A professional's feed shows the event's title (or its nature); the youth feed shows the nature's label only
+  (never the free title, which may name people), and never discreet natures.
 """
 
 import datetime

@@ -112,7 +112,9 @@ class CompteRenduForm(forms.ModelForm):
 
 
 class AbsenceForm(forms.Form):
-    jeune = forms.TypedChoiceField(label="Jeune", coerce=int)
+    """``dossier``: the youth and the dispositif at once (a youth may be accompanied by two dispositifs)."""
+
+    dossier = forms.TypedChoiceField(label="Jeune", coerce=int)
     debut = forms.DateTimeField(label="Début", widget=DateTimeInput())
     fin = forms.DateTimeField(label="Fin", widget=DateTimeInput())
     motif = forms.ChoiceField(label="Motif", choices=MotifAbsence.choices)
@@ -122,9 +124,9 @@ class AbsenceForm(forms.Form):
     )  # fmt: skip
     commentaire = forms.CharField(label="Commentaire", required=False, widget=forms.Textarea(attrs={"rows": 3}))
 
-    def __init__(self, *args, jeunes: list[tuple[int, str]], **kwargs):
+    def __init__(self, *args, dossiers: list[tuple[int, str]], **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["jeune"].choices = [("", "Choisir un jeune")] + jeunes
+        self.fields["dossier"].choices = [("", "Choisir un jeune")] + dossiers
 
     def clean(self):
         data = super().clean()
