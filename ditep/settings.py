@@ -138,6 +138,8 @@ CELERY_BEAT_SCHEDULE = {
     },
     # Contrat de séjour / DIPC and MDPH reminders, before the teams arrive (dossiers/services/rappels.py).
     "dossiers-rappels": {"task": "dossiers.tasks.send_daily_reminders", "schedule": crontab(minute=15, hour=6)},
+    # Right-of-access exports kept 7 days (dossiers/services/exports.py).
+    "dossiers-exports-expires": {"task": "dossiers.tasks.exports_purge_all", "schedule": crontab(minute=45, hour=3)},
 }
 
 # --- Authentication ----------------------------------------------------------------------------------------------

@@ -26,3 +26,44 @@ def send_reminders(*, today: str | None = None) -> int:
 
     day = datetime.date.fromisoformat(today) if today else timezone.localdate()
     return rappels_send(today=day)
+
+
+# --- Right-of-access exports (dossiers/services/exports.py) -------------------------------------------------------
+
+
+class SteppedTenantTask(TenantTask):
+    """A ``TenantTask`` (called with ``organisme_id``, refused without) whose body commits step by step instead
+    of running in one transaction: each step opens its own ``tenant_context``, so that the progress it writes is
+    visible to the polling status page while the job goes on. The body receives ``organisme_id``."""
+
+    abstract = True
+
+    def __call__(self, *args, organisme_id: int | None = None, **kwargs):
+        if not organisme_id:
+            raise TypeError(f"{self.name} is a TenantTask: call it with organisme_id=<the tenant's id>")
+        return super(TenantTask, self).__call__(*args, organisme_id=organisme_id, **kwargs)
+
+
+@app.task(base=SteppedTenantTask)
+def export_dossier_produce(*, export_id: int, organisme_id: int | None = None) -> str:
+    """Build, store and announce one right-of-access export (idempotent: a finished export is left alone)."""
+    from core.tenancy import tenant_context
+    from dossiers.services.exports import export_produce
+
+    return export_produce(export_id=export_id, step=lambda: tenant_context(organisme_id))
+
+
+@app.task
+def exports_purge_all():
+    """Daily: delete the expired right-of-access exports of every organisme."""
+    from core.tenancy import all_organisme_ids
+
+    for organisme_id in all_organisme_ids():
+        exports_purge.delay(organisme_id=organisme_id)
+
+
+@app.task(base=TenantTask)
+def exports_purge() -> int:
+    from dossiers.services.exports import exports_purge_expired
+
+    return exports_purge_expired()

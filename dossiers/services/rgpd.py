@@ -360,28 +360,43 @@ def export_pdf(export: Export, dossier: Dossier) -> bytes:
     return render_pdf("dossiers/rgpd/export_pdf.html", context)
 
 
-@transaction.atomic
-def dossier_export(*, dossier: Dossier, format: str, exclude, actor, request=None) -> tuple[bytes, str, str]:
-    """Produce the right-of-access export (``format`` "pdf" or "json") and audit it (EXPORT, with the excluded
-    item keys). Returns (content, MIME type, file name). Unknown exclusion keys are refused."""
+def check_export_request(dossier: Dossier, *, format: str, exclude) -> set[str]:
+    """Validate a right-of-access request: ``format`` "pdf" or "json"; only items flagged for review
+    (``flagged_items``) may be excluded. Returns the exclusion keys. French errors."""
     if format not in ("pdf", "json"):
         raise ValidationError({"format": "Choisissez le format PDF ou JSON."})
     allowed = {item.key for item in flagged_items(dossier)}
     exclude = set(exclude)
     if exclude - allowed:
         raise ValidationError({"exclure": "Seuls les éléments signalés pour relecture peuvent être retirés."})
-    export = build_export(dossier, exclude=exclude)
+    return exclude
+
+
+def export_filename(dossier: Dossier, format: str) -> str:
+    return f"droit-acces-{dossier.jeune.num}-{timezone.localdate():%Y%m%d}.{format}"
+
+
+def render_export(export: Export, dossier: Dossier, format: str) -> tuple[bytes, str]:
+    """(content, MIME type) of a built export."""
     if format == "pdf":
-        content, mime = export_pdf(export, dossier), "application/pdf"
-    else:
-        content, mime = export_json(export), "application/json"
+        return export_pdf(export, dossier), "application/pdf"
+    return export_json(export), "application/json"
+
+
+@transaction.atomic
+def dossier_export(*, dossier: Dossier, format: str, exclude, actor, request=None) -> tuple[bytes, str, str]:
+    """Produce the right-of-access export synchronously (``format`` "pdf" or "json") and audit it (EXPORT, with the
+    excluded item keys). Returns (content, MIME type, file name). The screens produce it in the background instead
+    (``dossiers.services.exports``: progress, stored file, notification)."""
+    exclude = check_export_request(dossier, format=format, exclude=exclude)
+    export = build_export(dossier, exclude=exclude)
+    content, mime = render_export(export, dossier, format)
     audit_record(
         actor=actor, action=AuditAction.EXPORT, record=dossier, request=request,
         details={"droit_acces": True, "format": format, "exclus": sorted(exclude), "taille": len(content),
                  "journal_lignes": len(export.journal)},
     )  # fmt: skip
-    filename = f"droit-acces-{dossier.jeune.num}-{timezone.localdate():%Y%m%d}.{format}"
-    return content, mime, filename
+    return content, mime, export_filename(dossier, format)
 
 
 # --- Retention ----------------------------------------------------------------------------------------------------
@@ -466,6 +481,14 @@ def dossier_purge(*, dossier: Dossier, confirmation: str, actor, request=None) -
     ]
     details = {"num": num, "dispositif": dispositif_id, "dernier_contact": row.dernier_contact.isoformat(),
                "documents": len(files)}  # fmt: skip
+    # Right-of-access exports of this dossier still stored (deleted with it by cascade).
+    from dossiers.models import ExportDossier
+
+    export_storage = ExportDossier._meta.get_field("fichier").storage
+    files += [
+        (export_storage, name)
+        for name in ExportDossier.objects.filter(dossier=dossier).exclude(fichier="").values_list("fichier", flat=True)
+    ]
     for hook in _PURGE_HOOKS:
         details.update(hook(dossier) or {})
     try:

@@ -4,7 +4,7 @@ from core import navigation
 from dossiers import tabs
 from dossiers.perms import can_list_break_glass, can_manage_access, can_manage_conservation
 from dossiers.views import acces as views
-from dossiers.views import rgpd
+from dossiers.views import exports, rgpd
 
 tabs.register("acces", "Accès", "dossiers:acces", can_manage_access, order=90)
 navigation.register("Accès exceptionnels", "dossiers:acces_exceptionnels", can_list_break_glass, order=915)
@@ -19,6 +19,12 @@ urlpatterns = [
     path("<int:pk>/bris-de-glace/", views.bris_de_glace, name="bris_de_glace"),
     path("acces-exceptionnels/", views.acces_exceptionnels, name="acces_exceptionnels"),
     path("<int:pk>/droit-acces/", rgpd.rgpd_export, name="rgpd_export"),
+    path("<int:pk>/droit-acces/exports/<int:export_pk>/", exports.export_statut, name="export_statut"),
+    path(
+        "<int:pk>/droit-acces/exports/<int:export_pk>/telecharger/",
+        exports.export_telecharger,
+        name="export_telecharger",
+    ),
     path("conservation/", rgpd.conservation, name="conservation"),
     path("conservation/<int:pk>/supprimer/", rgpd.conservation_purge, name="conservation_purge"),
 ]

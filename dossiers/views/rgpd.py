@@ -1,11 +1,12 @@
-"""Right of access export of a dossier (review of flagged items, then PDF or JSON) and the retention page (archived
-dossiers past their retention period, purge after typed confirmation). Direction only."""
+"""Right of access export of a dossier (review of flagged items, then PDF or JSON produced in the background) and
+the retention page (archived dossiers past their retention period, purge after typed confirmation). Direction
+only."""
 
 from dateutil.relativedelta import relativedelta
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.http import Http404, HttpResponse
+from django.http import Http404
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_http_methods
 
@@ -16,8 +17,10 @@ from core.services.audit import audit_record
 from core.views.administration.common import add_service_errors
 from dossiers.forms.acces import ExportForm, PurgeForm
 from dossiers.perms import can_export_rgpd, can_manage_conservation
+from dossiers.services import exports as export_services
 from dossiers.services import rgpd as services
 from dossiers.views.dossier import dossier_context, dossier_queryset, dossier_view
+from dossiers.views.exports import recent_exports
 
 PAGE_SIZE = 50
 
@@ -25,26 +28,25 @@ PAGE_SIZE = 50
 @require_http_methods(["GET", "POST"])
 @dossier_view()
 def rgpd_export(request, dossier):
-    """GET: the review page (flagged items to exclude, format). POST: the export file, built in memory."""
+    """GET: the review page (flagged items to exclude, format) and the recent exports of this dossier. POST: the
+    export is produced in the background; the status page shows its progress (``dossiers.views.exports``)."""
     if not can_export_rgpd(request.access):
         raise PermissionDenied
     flagged = services.flagged_items(dossier)
     form = ExportForm(request.POST or None, flagged=flagged)
     if request.method == "POST" and form.is_valid():
         try:
-            content, mime, filename = services.dossier_export(
+            export = export_services.export_request(
                 dossier=dossier, format=form.cleaned_data["format"], exclude=form.cleaned_data["exclure"],
                 actor=request.user, request=request,
             )  # fmt: skip
         except ValidationError as error:
             add_service_errors(form, error)
         else:
-            response = HttpResponse(content, content_type=mime)
-            response["Content-Disposition"] = f'attachment; filename="{filename}"'
-            response["Cache-Control"] = "no-store"
-            return response
+            messages.info(request, "L'export est en cours de production : vous serez notifié quand il sera prêt.")
+            return redirect(export_services.status_url(export))
     context = dossier_context(request, dossier, "acces", audit=request.method == "GET")
-    context.update(form=form, flagged=flagged)
+    context.update(form=form, flagged=flagged, exports=recent_exports(dossier))
     return render(request, "dossiers/rgpd/export.html", context, status=400 if form.errors else 200)
 
 

@@ -90,48 +90,7 @@ def test_review_page_lists_flagged_items(world, complet, client, login_as):
     assert "Bilan psychologique" not in response.text
 
 
-def test_export_json_content_and_exclusions(world, complet, client, login_as):
-    flagged = keys(world, complet)
-    document_key = next(k for k, v in flagged.items() if "Signalement" in v.libelle)
-    proche_key = next(k for k in flagged if k.startswith("proche:"))
-    login_as(world.direction)
-    client.get(reverse("dossiers:dossier", kwargs={"pk": complet.pk}))  # a read, to find in the access log
-    response = client.post(export_url(complet), {"format": "json", "exclure": [document_key, proche_key]})
-    assert response.status_code == 200
-    assert response["Content-Type"] == "application/json"
-    assert f"droit-acces-{complet.jeune.num}" in response["Content-Disposition"]
-    data = json.loads(response.content)
-    assert data["format"] == "ditep-droit-acces-v1"
-    assert data["jeune"]["num"] == complet.jeune.num
-    assert data["jeune"]["prenom"] == complet.jeune.prenom
-    assert [p["statut"] for p in data["parcours"]] == ["pre_admission", "accompagne"]
-    assert data["parcours"][1]["statut_libelle"] == "Accompagné"
-    assert [p["prenom"] for p in data["proches"]] == ["Claire"]  # Paul excluded after review
-    assert data["scolarite"][0]["type_enseignement_libelle"] == "Unité d'enseignement du DITEP"
-    assert data["notifications_mdph"][0]["modalites_entree"] == ["internat"]
-    assert data["situations_complexes"][0]["motif"] == "Rupture de scolarité"
-    assert data["evenements_indesirables"][0]["faits"] == "Bagarre dans la cour"
-    titles = [d["titre"] for d in data["documents"]]
-    assert sorted(titles) == ["Bilan psychologique", "Ordonnance du juge des enfants"]
-    assert data["elements_retires"]["nombre"] == 2
-    assert data["elements_retires"]["par_categorie"] == {"document": 1, "proche": 1}
-    journal = data["journal_des_acces"]
-    assert journal[0]["action"] == "read" and journal[0]["par"] == world.direction.get_full_name()
-    assert any(row["objet"] == "document" and row["action"] == "create" for row in journal)
-    assert all("@" not in row["par"] for row in journal)  # names, not the professionals' addresses
-    with tenant_context(world.organisme.pk):
-        entry = AuditEntry.objects.get(action=AuditAction.EXPORT)
-    assert entry.record_id == str(complet.pk)
-    assert entry.details["format"] == "json"
-    assert entry.details["exclus"] == sorted([document_key, proche_key])
-
-
-def test_export_pdf(world, complet, client, login_as):
-    login_as(world.direction)
-    response = client.post(export_url(complet), {"format": "pdf"})
-    assert response.status_code == 200
-    assert response["Content-Type"] == "application/pdf"
-    assert response.content.startswith(b"%PDF")
+# The export is produced in the background: its content, file and download are tested in test_exports.py.
 
 
 def test_export_refuses_unknown_exclusions(world, complet, client, login_as):
