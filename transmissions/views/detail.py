@@ -61,7 +61,8 @@ def marquer_lu(request, pk):
     """« Lu »: HTMX swaps the row's button for the read state; without JavaScript, back to the page."""
     require_reader(request)
     transmission = get_transmission(request, pk)
-    lecture_marquer(transmissions=[transmission], user=request.user)
+    # The addenda are shown with their original: reading one reads them.
+    lecture_marquer(transmissions=[transmission, *transmission.addenda.filter(statut="validee")], user=request.user)
     if request.headers.get("HX-Request"):
         return HttpResponse('<span class="badge badge--neutre">Lu</span>')
     return redirect(request.POST.get("next") if _safe(request.POST.get("next")) else "transmissions:a_lire")

@@ -19,6 +19,12 @@ from transmissions.views.common import audit_reads, require_reader
 PAGE_SIZE = 30
 
 
+def _without_shown_addenda(rows: list) -> list:
+    """An addendum whose original is on the same page is shown under it, not a second time on its own."""
+    ids = {t.pk for t in rows}
+    return [t for t in rows if t.addendum_de_id not in ids]
+
+
 def _chosen_since(request) -> datetime.datetime | None:
     """``?depuis=`` (a ``datetime-local`` value) or ``?heures=`` (the last N hours), if given."""
     raw = request.GET.get("depuis", "")
@@ -44,7 +50,7 @@ def a_lire(request):
     unread_only = request.GET.get("non_lues") == "1"
     qs = selectors.with_display(selectors.a_lire(access, since=since, unread_only=unread_only), request.user)
     page = Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
-    rows = list(page.object_list)
+    rows = _without_shown_addenda(list(page.object_list))
     audit_reads(request, rows, context="à lire")
     context = {
         "page": page,
@@ -122,7 +128,7 @@ def journal(request):
     filters = _filters(form)
     qs = selectors.with_display(selectors.journal(access, filters), request.user)
     page = Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
-    rows = list(page.object_list)
+    rows = _without_shown_addenda(list(page.object_list))
     audit_reads(request, rows, context="journal", jeune_id=filters.jeune_id)
     jeune = None
     if filters.jeune_id:

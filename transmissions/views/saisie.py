@@ -123,7 +123,8 @@ def nouvelle(request):
         return _render_form(request, TransmissionForm(initial=initial, access=access), draft=draft)
 
     form = TransmissionForm(request.POST, access=access)
-    if form.is_valid() and form.require_content():
+    valid = form.is_valid()
+    if form.require_content() and valid:
         data = form.cleaned_data
         jeunes = [d.jeune for d in data["dossiers"]]
         try:

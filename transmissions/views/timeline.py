@@ -52,6 +52,8 @@ def timeline(request, dossier):
     if categorie_id.isdigit():
         transmissions = transmissions.filter(categorie_id=int(categorie_id))
     rows = list(selectors.with_display(transmissions, request.user)[:500])
+    shown = {t.pk for t in rows}
+    rows = [t for t in rows if t.addendum_de_id not in shown]  # shown under their original
     evenements = (
         []
         if categorie_id.isdigit() or request.GET.get("evenements") == "0"
