@@ -8,6 +8,7 @@ from core.api import docs
 from core.api import views as core_api
 from core.api.echange import ImportEchangeView
 from dossiers.api import views as dossiers_api
+from transmissions.api import views as transmissions_api
 
 router = DefaultRouter()
 core_api.register(router)
@@ -16,6 +17,8 @@ router.register("evenements", agendas_api.EvenementViewSet, basename="evenement"
 router.register("natures", agendas_api.NatureViewSet, basename="nature")
 router.register("ressources", agendas_api.RessourceViewSet, basename="ressource")
 router.register("series", agendas_api.SerieViewSet, basename="serie")
+router.register("transmissions", transmissions_api.TransmissionViewSet, basename="transmission")
+router.register("categories-transmission", transmissions_api.CategorieViewSet, basename="categorie-transmission")
 
 urlpatterns = [
     path("schema/", docs.schema_view(), name="api-schema"),
