@@ -11,7 +11,7 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Prefetch
 from django.shortcuts import redirect, render
-from django.urls import NoReverseMatch, reverse
+from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
@@ -23,6 +23,7 @@ from core.enums import Metier, Role
 from core.models import Dispositif, SerafinCode
 from core.perms import get_object_for_request
 from core.views.administration.common import add_service_errors
+from dossiers.perms import _is_clinical_reader
 from dossiers.views.famille import _save_form
 
 # --- who may do what --------------------------------------------------------------------------------------------
@@ -234,12 +235,8 @@ def _week(request) -> datetime.date:
 
 
 def _resource_week_url(ressource, monday) -> str:
-    """The screens' week grid for this resource, when that view exists."""
-    try:
-        url = reverse("agendas:semaine_ressource", args=[ressource.pk])
-    except NoReverseMatch:
-        return ""
-    return f"{url}?date={monday.isoformat()}"
+    """The screens' week grid of this resource (``agendas:agenda?ressource=``)."""
+    return f"{reverse('agendas:agenda')}?ressource={ressource.pk}&date={monday.isoformat()}"
 
 
 @require_GET
@@ -270,7 +267,7 @@ def ressource_reservations(request, pk):
         ressource=ressource, evenements=list(evenements), monday=monday,
         sunday=monday + datetime.timedelta(days=6),
         previous=monday - datetime.timedelta(days=7), next=monday + datetime.timedelta(days=7),
-        week_url=_resource_week_url(ressource, monday),
+        week_url=_resource_week_url(ressource, monday) if _is_clinical_reader(request.access) else "",
     )  # fmt: skip
     return render(request, "agendas/gestion/reservations.html", context)
 

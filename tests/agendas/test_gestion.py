@@ -147,6 +147,7 @@ def test_chef_manages_resources_and_sees_their_bookings(agenda, login_as, chef):
     html = client.get(reverse("agendas:ressource_reservations", args=[ressource.pk]), {"semaine": "2026-03-04"})
     html = html.content.decode()
     assert "Trajet école" in html and w.educateur.get_full_name() in html
+    assert f"/agendas/?ressource={ressource.pk}&amp;date=2026-03-02" in html  # the week grid of the screens
     assert w.jeune1.prenom not in html  # no youth names on a booking list
     html = client.get(reverse("agendas:ressource_reservations", args=[ressource.pk]), {"semaine": "2026-03-10"})
     assert "Aucune réservation" in html.content.decode()
