@@ -5,6 +5,7 @@ class AgendasConfig(AppConfig):
     name = "agendas"
 
     def ready(self):
-        from agendas import echange, perms  # noqa: F401 - perms registers the object rules
+        from agendas import demo, echange, perms  # noqa: F401 - perms registers the object rules
 
         echange.register()  # exchange-format sections natures and evenements
+        demo.register()  # demo step: a school year of agendas

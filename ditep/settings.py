@@ -140,6 +140,8 @@ CELERY_BEAT_SCHEDULE = {
     "dossiers-rappels": {"task": "dossiers.tasks.send_daily_reminders", "schedule": crontab(minute=15, hour=6)},
     # Right-of-access exports kept 7 days (dossiers/services/exports.py).
     "dossiers-exports-expires": {"task": "dossiers.tasks.exports_purge_all", "schedule": crontab(minute=45, hour=3)},
+    # Occurrences of the recurring series generated 8 weeks ahead (agendas/services/series.py).
+    "agendas-series": {"task": "agendas.tasks.series_generer_all", "schedule": crontab(minute=40, hour=2)},
 }
 
 # --- Authentication ----------------------------------------------------------------------------------------------
