@@ -71,7 +71,7 @@ def _group(request, sites, value) -> Scope:
         site = next((s for s in sites if str(s.pk) == pk), None)
         if site is None:  # another organisme's site, or one of a dispositif the user does not work in
             raise Http404
-        return Scope("site", site, f"Site {site.nom}")
+        return Scope("site", site, site.nom)
     return Scope("pro", request.user, "Mes événements")
 
 
@@ -181,6 +181,7 @@ def pointage(request):
         "evenements": evenements,
         "lignes": lignes,
         "can_write": any(can_write_evenement(access, ev) for ev in evenements),
+        "a_pointer": any(ev.statut == StatutEvenement.PREVU for ev in evenements),
         "motifs": MotifAbsence.choices,
         "presences": Presence.choices,
         "veille": (day - datetime.timedelta(days=1)).isoformat(),
