@@ -4,7 +4,7 @@ import datetime
 from collections import defaultdict
 from dataclasses import dataclass
 
-from django.db.models import CharField, F, IntegerField, Value
+from django.db.models import CharField, F, IntegerField, Q, Value
 from django.db.models.functions import Concat
 
 from agendas.enums import Cadre, Presence, StatutEvenement
@@ -41,22 +41,27 @@ def _ids(objects) -> list[int]:
 
 
 def conflits(
-    *, debut: datetime.datetime, fin: datetime.datetime, jeunes=(), professionnels=(), ressources=(), exclude=None
-) -> list[Conflit]:
+    *, debut: datetime.datetime | None = None, fin: datetime.datetime | None = None, jeunes=(), professionnels=(),
+    ressources=(), exclude=None, plages=None,
+) -> list[Conflit]:  # fmt: skip
     """The youths, professionals and resources already booked on an overlapping, not-cancelled event, to show as
-    warnings before saving (one query). ``exclude``: the event being edited (or an iterable of event ids)."""
+    warnings before saving (one query). ``exclude``: the event being edited (or an iterable of event ids, e.g. a
+    series' own occurrences). ``plages``: several (debut, fin) ranges at once instead of one (a series)."""
     jeunes, professionnels, ressources = _ids(jeunes), _ids(professionnels), _ids(ressources)
-    if not (jeunes or professionnels or ressources):
+    plages = list(plages) if plages is not None else [(debut, fin)]
+    if not (jeunes or professionnels or ressources) or not plages:
         return []
     excluded = [] if exclude is None else ([exclude.pk] if hasattr(exclude, "pk") else list(exclude))
-    overlapping = dict(evenement__debut__lt=fin, evenement__fin__gt=debut)
+    overlapping = Q()
+    for d, f in plages:
+        overlapping |= Q(evenement__debut__lt=f, evenement__fin__gt=d)
     not_cancelled = dict(evenement__statut=StatutEvenement.ANNULE)
     columns = ("kind", "objet", "libelle", "evenement_id", "ev_titre", "ev_nature", "evenement__debut",
                "evenement__fin")  # fmt: skip
     queries = []
     if jeunes:
         queries.append(
-            ParticipationJeune.objects.filter(jeune_id__in=jeunes, **overlapping)
+            ParticipationJeune.objects.filter(overlapping, jeune_id__in=jeunes)
             .exclude(**not_cancelled)
             .exclude(evenement_id__in=excluded)
             .annotate(
@@ -70,7 +75,7 @@ def conflits(
         )
     if professionnels:
         queries.append(
-            ParticipationProfessionnel.objects.filter(user_id__in=professionnels, **overlapping)
+            ParticipationProfessionnel.objects.filter(overlapping, user_id__in=professionnels)
             .exclude(**not_cancelled)
             .exclude(evenement_id__in=excluded)
             .annotate(
@@ -84,7 +89,7 @@ def conflits(
         )
     if ressources:
         queries.append(
-            ReservationRessource.objects.filter(ressource_id__in=ressources, **overlapping)
+            ReservationRessource.objects.filter(overlapping, ressource_id__in=ressources)
             .exclude(**not_cancelled)
             .exclude(evenement_id__in=excluded)
             .annotate(
@@ -102,6 +107,26 @@ def conflits(
         Conflit(type=k, objet_id=o, libelle=lib, evenement_id=ev, evenement_titre=titre or nature, debut=d, fin=f)
         for k, o, lib, ev, titre, nature, d, f in rows
     ]
+
+
+def conflits_serie(
+    *, dispositif, rrule: str, debut: datetime.datetime, duree: datetime.timedelta, jusqu_au: datetime.date,
+    exdates=(), fin_serie=None, sauter_fermetures: bool = True, jeunes=(), professionnels=(), ressources=(),
+    exclude=None,
+) -> list[Conflit]:  # fmt: skip
+    """Conflicts of the occurrences a series would have up to ``jusqu_au`` (two queries: closures, bookings)."""
+    from agendas.services.series import fermetures_par_dispositif, occurrences, to_local_naive
+
+    closures = fermetures_par_dispositif([dispositif.pk]).get(dispositif.pk, ()) if sauter_fermetures else ()
+    plages = [
+        (d, f)
+        for _, d, f in occurrences(
+            rrule=rrule, debut=debut, duree=duree, du=to_local_naive(debut).date(), au=jusqu_au, exdates=exdates,
+            fermetures=closures, fin_serie=fin_serie,
+        )
+    ]  # fmt: skip
+    return conflits(plages=plages, jeunes=jeunes, professionnels=professionnels, ressources=ressources,
+                    exclude=exclude)  # fmt: skip
 
 
 def jours_absence(*, jeune_ids, dispositif, du: datetime.date, au: datetime.date) -> dict[int, int]:

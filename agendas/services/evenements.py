@@ -378,6 +378,7 @@ def evenements_marquer_realises(*, evenements, actor, request=None) -> int:
 def presences_set(*, evenement: Evenement, presences: dict, actor, request=None) -> int:
     """Tick presences: ``{jeune_id: (presence, motif)}`` for youths of the event (``presence`` "" clears it).
     Returns the number of participations changed."""
+    evenement = Evenement.objects.get(pk=evenement.pk)
     parts = {p.jeune_id: p for p in ParticipationJeune.objects.select_for_update().filter(evenement=evenement)}
     changed = []
     for jeune_id, value in presences.items():
@@ -406,6 +407,7 @@ def presences_set(*, evenement: Evenement, presences: dict, actor, request=None)
 @transaction.atomic
 def evenement_delete(*, evenement: Evenement, actor, request=None) -> None:
     """Delete a planned event entered by mistake (a realised event is kept: cancel it instead)."""
+    evenement = Evenement.objects.select_for_update().get(pk=evenement.pk)
     if evenement.statut == StatutEvenement.REALISE:
         raise ValidationError("Un événement réalisé ne se supprime pas : annulez-le ou corrigez-le.")
     feed.invalider_evenements([evenement])
