@@ -95,9 +95,8 @@ class JeuneViewSet(
 
     def get_serializer(self, *args, **kwargs):
         if self.action == "create":
-            return s.JeuneCreateSerializer(
-                *args, organisme_id=self.access.organisme_id, context=self.get_serializer_context(), **kwargs
-            )
+            kwargs.setdefault("context", self.get_serializer_context())
+            return s.JeuneCreateSerializer(*args, organisme_id=self.access.organisme_id, **kwargs)
         return super().get_serializer(*args, **kwargs)
 
     def create(self, request, *args, **kwargs):
@@ -189,7 +188,7 @@ class DossierViewSet(
         return Response(self.get_serializer(dossier).data)
 
     def get_serializer(self, *args, **kwargs):
-        context = self.get_serializer_context()
+        context = kwargs.pop("context", None) or self.get_serializer_context()
         organisme_id = self.access.organisme_id
         if self.action == "create":
             return s.DossierCreateSerializer(

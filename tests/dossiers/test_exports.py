@@ -111,7 +111,7 @@ def test_json_export_end_to_end(world, complet, client, login_as, django_capture
 
     page = client.get(status_url(export))
     assert page.status_code == 200
-    assert "hx-trigger" not in page.text and download_url(export) in page.text
+    assert "every 2s" not in page.text and download_url(export) in page.text
 
     response = client.get(download_url(export))
     assert response.status_code == 200
@@ -200,7 +200,7 @@ def test_status_page_polls_while_running_and_the_poll_is_not_audited(world, comp
     with tenant_context(world.organisme.pk):
         ExportDossier.objects.filter(pk=export.pk).update(statut=StatutExport.ECHEC, erreur="La production a échoué.")
     fragment = client.get(status_url(export), headers={"HX-Request": "true"})
-    assert "hx-trigger" not in fragment.text and "La production a échoué." in fragment.text
+    assert "every 2s" not in fragment.text and "La production a échoué." in fragment.text
 
 
 def test_failure_is_recorded_and_notified(world, complet, client, login_as, django_capture_on_commit_callbacks,
