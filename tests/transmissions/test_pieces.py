@@ -156,3 +156,21 @@ def test_service_refuses_non_author(tw):
     t = _draft(tw)
     with tenant_context(tw.organisme.pk), pytest.raises(PermissionDenied):
         piece_jointe_add(transmission=t, content=PDF, nom_fichier="b.pdf", by=tw.direction)
+
+
+def test_detail_page_shows_attachments_and_actions(tw, login_as, client):
+    draft, _ = _with_piece(tw, validate=False)
+    html = login_as(tw.educateur).get(reverse("transmissions:detail", args=[draft.pk])).content.decode()
+    assert "ordonnance.pdf" in html and "Joindre un fichier" in html and "Signaler un événement" not in html
+    t, _ = _with_piece(tw)
+    html = client.get(reverse("transmissions:detail", args=[t.pk])).content.decode()
+    assert "ordonnance.pdf" in html and "Joindre un fichier" not in html
+    assert reverse("transmissions:signaler", args=[t.pk]) in html
+    client.logout()
+    html = login_as(tw.lecteur).get(reverse("transmissions:detail", args=[t.pk])).content.decode()
+    assert "ordonnance.pdf" in html and reverse("transmissions:signaler", args=[t.pk]) not in html
+
+
+def test_timeline_links_the_report(tw, login_as):
+    html = login_as(tw.lecteur).get(reverse("transmissions:timeline", args=[tw.dossier.pk])).content.decode()
+    assert f"{reverse('transmissions:rapport')}?jeune={tw.jeune.pk}" in html
