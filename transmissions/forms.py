@@ -54,7 +54,9 @@ class TransmissionForm(forms.Form):
         widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
         help_text="Maintenant si vide.",
     )
-    site = forms.ModelChoiceField(queryset=Site.objects.none(), required=False, label="Unité (site)")
+    site = forms.ModelChoiceField(
+        queryset=Site.objects.none(), required=False, label="Unité (site)", empty_label="Celle des jeunes ou la vôtre"
+    )
     mentions = forms.ModelMultipleChoiceField(
         queryset=User.objects.none(),
         required=False,
@@ -144,9 +146,11 @@ class AddendumForm(forms.Form):
 class JournalFilterForm(forms.Form):
     q = forms.CharField(label="Rechercher", required=False, max_length=200)
     jeune = forms.IntegerField(required=False, widget=forms.HiddenInput)
-    site = forms.ModelChoiceField(queryset=Site.objects.none(), required=False, label="Unité")
-    categorie = forms.ModelChoiceField(queryset=Categorie.objects.none(), required=False, label="Catégorie")
-    auteur = forms.ModelChoiceField(queryset=User.objects.none(), required=False, label="Auteur")
+    site = forms.ModelChoiceField(queryset=Site.objects.none(), required=False, label="Unité", empty_label="Toutes")
+    categorie = forms.ModelChoiceField(
+        queryset=Categorie.objects.none(), required=False, label="Catégorie", empty_label="Toutes"
+    )
+    auteur = forms.ModelChoiceField(queryset=User.objects.none(), required=False, label="Auteur", empty_label="Tous")
     importance = forms.ChoiceField(label="Importance", required=False, choices=[("", "Toutes"), *Importance.choices])
     debut = forms.DateField(label="Du", required=False, widget=forms.DateInput(attrs={"type": "date"}))
     fin = forms.DateField(label="Au", required=False, widget=forms.DateInput(attrs={"type": "date"}))

@@ -5,13 +5,12 @@ costs the same number of queries whatever its number of rows."""
 import datetime
 from dataclasses import dataclass
 
-from django.contrib.postgres.search import SearchQuery, SearchRank
+from django.contrib.postgres.search import SearchQuery
 from django.db.models import (
     BooleanField,
     Count,
     Exists,
     ExpressionWrapper,
-    F,
     IntegerField,
     OuterRef,
     Prefetch,
@@ -103,8 +102,7 @@ def _day_start(day: datetime.date) -> datetime.datetime:
 
 
 def journal(access: Access, filters: JournalFilters):
-    """Validated transmissions (or the user's own drafts), filtered, most recent first; with a search, the best
-    matches first."""
+    """Validated transmissions (or the user's own drafts), filtered, most recent first."""
     qs = readable(access)
     if filters.brouillons:
         qs = qs.filter(statut=StatutTransmission.BROUILLON, auteur_id=access.user.pk)
@@ -128,11 +126,8 @@ def journal(access: Access, filters: JournalFilters):
         qs = qs.filter(survenue_le__lt=_day_start(filters.fin + datetime.timedelta(days=1)))
     query = search_query(filters.q)
     if query is not None:
-        return (
-            qs.filter(recherche=query)
-            .annotate(rang=SearchRank(F("recherche"), query))
-            .order_by("-rang", "-survenue_le", "-pk")
-        )
+        # Most recent first, like the journal (ranking every match would cost a pass over all of them).
+        qs = qs.filter(recherche=query)
     return qs.order_by("-survenue_le", "-pk")
 
 

@@ -25,6 +25,7 @@ def _detail_context(request, transmission, form=None):
         "can_addendum": original.est_validee and perms.can_write_in(access, original.dispositif_id),
         "can_edit": perms.can_write_transmission(access, original),
         "lecteurs": list(selectors.lecteurs(original)) if perms.can_see_lectures(access, original) else None,
+        "voit_lectures": perms.can_see_lectures(access, original),
     }
 
 

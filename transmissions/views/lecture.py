@@ -19,6 +19,24 @@ from transmissions.views.common import audit_reads, require_reader
 PAGE_SIZE = 30
 
 
+class Page:
+    """A page without a total count (a count over a million rows costs more than the page): one row more than the
+    page tells whether there is a next one."""
+
+    def __init__(self, rows, number, has_next):
+        self.rows, self.number, self.has_next = rows, number, has_next
+        self.has_previous = number > 1
+        self.has_other_pages = self.has_previous or has_next
+        self.previous_page_number, self.next_page_number = number - 1, number + 1
+
+    @classmethod
+    def of(cls, queryset, raw_number):
+        number = int(raw_number) if str(raw_number or "").isdigit() and int(raw_number) > 0 else 1
+        offset = (number - 1) * PAGE_SIZE
+        rows = list(queryset[offset : offset + PAGE_SIZE + 1])
+        return cls(rows[:PAGE_SIZE], number, len(rows) > PAGE_SIZE)
+
+
 def _without_shown_addenda(rows: list) -> list:
     """An addendum whose original is on the same page is shown under it, not a second time on its own."""
     ids = {t.pk for t in rows}
@@ -59,6 +77,7 @@ def a_lire(request):
         "chosen": chosen,
         "last": last,
         "unread_only": unread_only,
+        "voit_lectures": access.is_direction or "chef_de_service" in access.metiers,
         "unread_ids": ",".join(str(t.pk) for t in rows if not t.lu),
         "query": request.GET.urlencode(),
     }
@@ -127,8 +146,8 @@ def journal(request):
     form = JournalFilterForm(request.GET or None, access=access)
     filters = _filters(form)
     qs = selectors.with_display(selectors.journal(access, filters), request.user)
-    page = Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
-    rows = _without_shown_addenda(list(page.object_list))
+    page = Page.of(qs, request.GET.get("page"))
+    rows = _without_shown_addenda(page.rows)
     audit_reads(request, rows, context="journal", jeune_id=filters.jeune_id)
     jeune = None
     if filters.jeune_id:
