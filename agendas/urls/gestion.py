@@ -3,10 +3,12 @@ meetings (and their dossier tab), absences, iCal subscriptions and the feed itse
 
 from django.urls import path, re_path
 
-from agendas.views import comptes_rendus, gestion, ical
+from agendas.views import absences, comptes_rendus, gestion, ical
 from core import navigation
 from dossiers import tabs
+from dossiers.perms import _is_clinical_reader
 
+navigation.register("Absences", "agendas:absence_list", _is_clinical_reader, order=22)
 navigation.register("Gestion de l'agenda", "agendas:gestion", lambda access: access.is_professionnel, order=45)
 tabs.register("comptes_rendus", "Comptes rendus", "agendas:dossier_comptes_rendus", order=55)
 
@@ -27,6 +29,11 @@ urlpatterns = [
     path("gestion/fermetures/<int:pk>/supprimer/", gestion.fermeture_delete, name="fermeture_delete"),
     path("evenements/<int:pk>/compte-rendu/", comptes_rendus.compte_rendu, name="compte_rendu"),
     path("dossiers/<int:pk>/comptes-rendus/", comptes_rendus.dossier_comptes_rendus, name="dossier_comptes_rendus"),
+    path("absences/", absences.absence_list, name="absence_list"),
+    path("absences/nouvelle/", absences.absence_create, name="absence_create"),
+    path("absences/<int:pk>/prendre-en-compte/", absences.absence_confirm, name="absence_confirm"),
+    path("absences/<int:pk>/ne-pas-retenir/", absences.absence_refuse, name="absence_refuse"),
+    path("absences/journees/", absences.absence_counts, name="absence_counts"),
     path("abonnements/", ical.abonnements, name="abonnements"),
     path("abonnements/<int:pk>/revoquer/", ical.abonnement_revoke, name="abonnement_revoke"),
     path("dossiers/<int:pk>/abonnements-ical/", ical.abonnements_jeune, name="abonnements_jeune"),
