@@ -27,10 +27,11 @@ def equipe(transactional_db):
     )
     with tenant_context(organisme.pk):
         categories_par_defaut(organisme_id=organisme.pk)
+    dossiers = {}
     for prenom, nom in (("Élodie", "Martin"), ("Hugo", "Bernard"), ("Inès", "Moreau")):
         jeune = factories.JeuneFactory(organisme=organisme, prenom=prenom, nom_naissance=nom)
-        factories.dossier_accompagne(dispositif, jeune=jeune)
-    return {"lea": lea, "marc": marc}
+        dossiers[prenom] = factories.dossier_accompagne(dispositif, jeune=jeune)
+    return {"lea": lea, "marc": marc, "dossier": dossiers["Élodie"]}
 
 
 def _login(page, user):
@@ -114,6 +115,14 @@ def test_write_addendum_handover_read_and_search(page, equipe, screenshot, ecran
     page.get_by_role("button", name="Filtrer").click()
     page.get_by_text("pour « eleve »").wait_for()
     screenshot(f"transmissions-{ecran}-recherche")
+
+    # The youth's timeline, a tab of the dossier.
+    page.goto(f"/dossiers/{equipe['dossier'].pk}/")
+    page.get_by_role("navigation", name="Rubriques du dossier").get_by_role("link", name="Transmissions").click()
+    page.get_by_role("heading", name="Fil du jeune").wait_for()
+    assert "refusé d'entrer en classe" in page.locator(".fil").inner_text()
+    assert "la mère a été prévenue" in page.locator(".fil").inner_text()
+    screenshot(f"transmissions-{ecran}-fil-du-jeune")
     _logout(page)
 
     # The author sees who has read her important transmission.
