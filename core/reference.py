@@ -16,8 +16,12 @@ def load_serafin() -> int:
     existing = set(SerafinCode.objects.filter(version=SERAFIN_VERSION).values_list("code", flat=True))
     missing = [
         SerafinCode(
-            code=row["code"], version=SERAFIN_VERSION, libelle=row["libelle"], niveau=int(row["niveau"]),
-            parent=row["parent"] or "", famille=row["famille"],
+            code=row["code"],
+            version=SERAFIN_VERSION,
+            libelle=row["libelle"],
+            niveau=int(row["niveau"]),
+            parent=row["parent"] or "",
+            famille=row["famille"],
         )  # fmt: skip
         for row in rows
         if row["code"] not in existing
