@@ -77,8 +77,10 @@ class TransmissionCreateSerializer(serializers.Serializer):
     valider = serializers.BooleanField(default=False, help_text="Valider tout de suite (la transmission devient "
                                        "définitive).")  # fmt: skip
 
-    def __init__(self, *args, organisme_id, **kwargs):
+    def __init__(self, *args, organisme_id=None, **kwargs):
         super().__init__(*args, **kwargs)
+        if organisme_id is None:  # schema generation: no organisme, the querysets stay empty
+            return
         self.fields["dispositif"].queryset = Dispositif.objects.filter(organisme_id=organisme_id)
         self.fields["categorie"].queryset = Categorie.objects.filter(organisme_id=organisme_id, is_active=True)
         self.fields["jeunes"].child_relation.queryset = Jeune.objects.filter(organisme_id=organisme_id)
