@@ -76,6 +76,7 @@ class Transmission(TenantModel):
         indexes = [
             GinIndex(fields=["recherche"], name="transmission_recherche_gin"),
             models.Index(fields=["organisme", "dispositif", "validee_le"], name="transmission_fil_idx"),
+            models.Index(fields=["organisme", "dispositif", "-survenue_le"], name="transmission_journal_idx"),
             models.Index(fields=["auteur", "statut"], name="transmission_auteur_idx"),
         ]
         triggers = [

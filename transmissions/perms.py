@@ -12,7 +12,7 @@ from django.db.models import Exists, OuterRef, Q
 from core import perms as core_perms
 from core.enums import CARE_METIERS, Visibilite
 from core.tenancy import Access
-from dossiers.perms import _is_clinical_reader, can_read_confidentiel, can_read_dossier, readable_dossiers
+from dossiers.perms import _is_clinical_reader, can_read_confidentiel, can_read_dossier, granted_dossier_ids
 from transmissions.enums import StatutTransmission
 
 
@@ -31,23 +31,17 @@ def readable_transmissions(access: Access, queryset=None):
     qs = qs.filter(Q(statut=StatutTransmission.VALIDEE) | Q(auteur_id=user_id))
     if not access.metiers & CARE_METIERS:
         qs = qs.exclude(Q(visibilite=Visibilite.CONFIDENTIEL_SOIN) & ~Q(auteur_id=user_id))
-    links = TransmissionJeune.objects.filter(transmission_id=OuterRef("pk"))
     if access.is_direction:
         # The direction reads every dossier: only the youth having a dossier in the dispositif matters, and the
         # services guarantee it when the transmission is written.
         return qs
-    dossiers = readable_dossiers(access, Dossier.objects.filter(est_restreint=True))
-    restricted_unreadable = Dossier.objects.filter(est_restreint=True).exclude(pk__in=dossiers.values("pk"))
-    # A youth is readable unless its dossier in the transmission's dispositif is restricted and not opened to the
-    # user: the common case (no restricted dossier) costs one anti-join.
-    readable_link = links.exclude(
-        Exists(
-            restricted_unreadable.filter(
-                jeune_id=OuterRef("jeune_id"), dispositif_id=OuterRef("transmission__dispositif_id")
-            )
-        )
-    )
-    return qs.filter(~Exists(links) | Exists(readable_link))
+    # Hidden: a transmission naming a youth whose dossier in the transmission's dispositif is restricted and not
+    # opened to the user. One NOT EXISTS over the (few) restricted dossiers, so the planner makes it an anti-join.
+    closed = Dossier.objects.filter(
+        est_restreint=True, jeune_id=OuterRef("jeune_id"), dispositif_id=OuterRef(OuterRef("dispositif_id"))
+    ).exclude(Q(referent_id=user_id) | Q(coordinateur_id=user_id) | Q(pk__in=granted_dossier_ids(access)))
+    hidden_links = TransmissionJeune.objects.filter(transmission_id=OuterRef("pk")).filter(Exists(closed))
+    return qs.exclude(Exists(hidden_links))
 
 
 def _dossiers_of(dispositif_id, jeune_ids):
@@ -68,7 +62,8 @@ def can_read_transmission(access: Access, transmission) -> bool:
     jeune_ids = [link.jeune_id for link in transmission.liens_jeunes.all()]
     if not jeune_ids:
         return True  # a note to the unit
-    return any(can_read_dossier(access, dossier) for dossier in _dossiers_of(transmission.dispositif_id, jeune_ids))
+    # Every youth named must be readable (a restricted youth is never shown through a shared transmission).
+    return all(can_read_dossier(access, dossier) for dossier in _dossiers_of(transmission.dispositif_id, jeune_ids))
 
 
 def can_write_transmission(access: Access, transmission) -> bool:
