@@ -199,20 +199,27 @@ def dossier_exit(
     return suivi
 
 
-@transaction.atomic
-def dossier_end_follow_up(*, dossier: Dossier, date: datetime.date, actor, request=None) -> Parcours:
-    """End of the follow-up after exit (at the latest ``suivi_post_sortie_annees`` after it started)."""
+def _end_open_period(dossier: Dossier, *, statut: str, date: datetime.date, actor, request, absent: str, etape: str):
     _check_writable(dossier)
     period = _open_period(dossier)
-    if period is None or period.statut != StatutParcours.SUIVI_POST_SORTIE:
-        raise ValidationError("Le dossier n'est pas en suivi post-sortie.")
+    if period is None or period.statut != statut:
+        raise ValidationError(absent)
     if date < period.debut:
-        raise ValidationError({"date": "La fin du suivi ne peut pas précéder son début."})
+        raise ValidationError({"date": "La fin ne peut pas précéder le début de la période."})
     period.fin = date
     _full_clean_save(period)
     refresh_statut(dossier)
-    _audit(actor, AuditAction.UPDATE, dossier, request, etape="fin_suivi", date=date.isoformat())
+    _audit(actor, AuditAction.UPDATE, dossier, request, etape=etape, date=date.isoformat())
     return period
+
+
+@transaction.atomic
+def dossier_end_follow_up(*, dossier: Dossier, date: datetime.date, actor, request=None) -> Parcours:
+    """End of the follow-up after exit (at the latest ``suivi_post_sortie_annees`` after it started)."""
+    return _end_open_period(
+        dossier, statut=StatutParcours.SUIVI_POST_SORTIE, date=date, actor=actor, request=request,
+        absent="Le dossier n'est pas en suivi post-sortie.", etape="fin_suivi",
+    )  # fmt: skip
 
 
 @transaction.atomic
@@ -230,17 +237,10 @@ def dossier_add_ponctuel(
 @transaction.atomic
 def dossier_end_ponctuel(*, dossier: Dossier, date: datetime.date, actor, request=None) -> Parcours:
     """End an open ponctuel accompaniment."""
-    _check_writable(dossier)
-    period = _open_period(dossier)
-    if period is None or period.statut != StatutParcours.PONCTUEL:
-        raise ValidationError("Le dossier n'a pas d'accompagnement ponctuel en cours.")
-    if date < period.debut:
-        raise ValidationError({"date": "La fin ne peut pas précéder le début de l'accompagnement ponctuel."})
-    period.fin = date
-    _full_clean_save(period)
-    refresh_statut(dossier)
-    _audit(actor, AuditAction.UPDATE, dossier, request, etape="fin_ponctuel", date=date.isoformat())
-    return period
+    return _end_open_period(
+        dossier, statut=StatutParcours.PONCTUEL, date=date, actor=actor, request=request,
+        absent="Le dossier n'a pas d'accompagnement ponctuel en cours.", etape="fin_ponctuel",
+    )  # fmt: skip
 
 
 @transaction.atomic
