@@ -14,7 +14,7 @@ full-text search with 1,000,000 transmissions, against a baseline measured in th
 Measures go through the lead's selectors exactly as the views call them, as the application role under Row Level
 Security (``tenant_context``), for the demo ``educateur@`` login: the handover page (``a_lire`` + ``with_display``,
 paginated by 30 with its count), the youth timeline (30 days, ``timeline_transmissions`` + ``with_display``, up to
-500 rows) and the search (``journal`` with ``q``, paginated by 30 with its count) with and without accents. Prints
+``TIMELINE_LIMIT`` + 1 rows, as the view) and the search (``journal`` with ``q``, paginated by 30 with its count) with and without accents. Prints
 p50 / p95 in milliseconds and the number of SQL queries (which must not change with the data set).
 
 Run: ``uv run python bench/bench_transmissions.py`` (``--rows 1000000 --baseline 10000 --repeat 30 --scale 1``).
@@ -300,7 +300,7 @@ def _measure(org, repeat):
 
         def timeline():
             qs = selectors.timeline_transmissions(access, dossier, debut=start, fin=end)
-            rows = list(selectors.with_display(qs, user)[:500])
+            rows = list(selectors.with_display(qs, user)[: selectors.TIMELINE_LIMIT + 1])
             return len(rows), len(rows)
 
         def search(q):

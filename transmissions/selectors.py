@@ -198,6 +198,11 @@ class TimelineItem:
     obj: object
 
 
+# The timeline shows at most this many transmissions (the most recent of the period); a longer period is read in
+# several pages by moving its end date back.
+TIMELINE_LIMIT = 100
+
+
 def timeline_transmissions(access: Access, dossier, *, debut: datetime.datetime, fin: datetime.datetime):
     return (
         readable(access)

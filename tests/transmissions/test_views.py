@@ -470,3 +470,15 @@ def test_query_counts_do_not_grow_with_rows(client, tw, login_as, page):
         "timeline": url("timeline", tw.dossier.pk),
     }[page]
     assert_constant_queries(lambda: client.get(target), _adder(tw), few=1, many=50)
+
+
+def test_timeline_shows_the_most_recent_and_links_to_older(client, tw, login_as, monkeypatch):
+    from transmissions import selectors
+
+    monkeypatch.setattr(selectors, "TIMELINE_LIMIT", 2)
+    for texte in ("Première du fil.", "Deuxième du fil.", "Troisième du fil."):
+        write(tw, texte=texte)
+    login_as(tw.educateur)
+    html = client.get(url("timeline", tw.dossier.pk)).content.decode()
+    assert "Troisième du fil." in html and "Deuxième du fil." in html and "Première du fil." not in html
+    assert "Voir les plus anciennes" in html

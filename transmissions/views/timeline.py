@@ -51,7 +51,10 @@ def timeline(request, dossier):
     categorie_id = request.GET.get("categorie", "")
     if categorie_id.isdigit():
         transmissions = transmissions.filter(categorie_id=int(categorie_id))
-    rows = list(selectors.with_display(transmissions, request.user)[:500])
+    rows = list(selectors.with_display(transmissions, request.user)[: selectors.TIMELINE_LIMIT + 1])
+    tronque = len(rows) > selectors.TIMELINE_LIMIT
+    rows = rows[: selectors.TIMELINE_LIMIT]
+    plus_anciens_fin = timezone.localtime(rows[-1].survenue_le).date() if tronque else None
     shown = {t.pk for t in rows}
     rows = [t for t in rows if t.addendum_de_id not in shown]  # shown under their original
     evenements = (
@@ -76,6 +79,8 @@ def timeline(request, dossier):
         avec_evenements=request.GET.get("evenements") != "0",
         can_write_transmission=perms.can_write_in(access, dossier.dispositif_id) and context["can_write"],
         nb_transmissions=len(rows),
+        tronque=tronque,
+        plus_anciens_fin=plus_anciens_fin,
         nb_evenements=len(evenements),
     )
     return render(request, "transmissions/timeline.html", context)
