@@ -58,49 +58,31 @@ def conflits(
     not_cancelled = dict(evenement__statut=StatutEvenement.ANNULE)
     columns = ("kind", "objet", "libelle", "evenement_id", "ev_titre", "ev_nature", "evenement__debut",
                "evenement__fin")  # fmt: skip
+
+    def bookings(model, kind, ids, id_field, libelle):
+        return (
+            model.objects.filter(overlapping, **{f"{id_field}__in": ids})
+            .exclude(**not_cancelled)
+            .exclude(evenement_id__in=excluded)
+            .annotate(
+                kind=Value(kind, output_field=CharField()),
+                objet=F(id_field),
+                libelle=libelle,
+                ev_titre=F("evenement__titre"),
+                ev_nature=F("evenement__nature__libelle"),
+            )
+            .values_list(*columns)
+        )
+
     queries = []
     if jeunes:
-        queries.append(
-            ParticipationJeune.objects.filter(overlapping, jeune_id__in=jeunes)
-            .exclude(**not_cancelled)
-            .exclude(evenement_id__in=excluded)
-            .annotate(
-                kind=Value("jeune", output_field=CharField()),
-                objet=F("jeune_id"),
-                libelle=Concat("jeune__prenom", Value(" "), "jeune__nom_naissance", output_field=CharField()),
-                ev_titre=F("evenement__titre"),
-                ev_nature=F("evenement__nature__libelle"),
-            )  # fmt: skip
-            .values_list(*columns)
-        )
+        libelle = Concat("jeune__prenom", Value(" "), "jeune__nom_naissance", output_field=CharField())
+        queries.append(bookings(ParticipationJeune, "jeune", jeunes, "jeune_id", libelle))
     if professionnels:
-        queries.append(
-            ParticipationProfessionnel.objects.filter(overlapping, user_id__in=professionnels)
-            .exclude(**not_cancelled)
-            .exclude(evenement_id__in=excluded)
-            .annotate(
-                kind=Value("professionnel", output_field=CharField()),
-                objet=F("user_id"),
-                libelle=Concat("user__first_name", Value(" "), "user__last_name", output_field=CharField()),
-                ev_titre=F("evenement__titre"),
-                ev_nature=F("evenement__nature__libelle"),
-            )  # fmt: skip
-            .values_list(*columns)
-        )
+        libelle = Concat("user__first_name", Value(" "), "user__last_name", output_field=CharField())
+        queries.append(bookings(ParticipationProfessionnel, "professionnel", professionnels, "user_id", libelle))
     if ressources:
-        queries.append(
-            ReservationRessource.objects.filter(overlapping, ressource_id__in=ressources)
-            .exclude(**not_cancelled)
-            .exclude(evenement_id__in=excluded)
-            .annotate(
-                kind=Value("ressource", output_field=CharField()),
-                objet=F("ressource_id"),
-                libelle=F("ressource__nom"),
-                ev_titre=F("evenement__titre"),
-                ev_nature=F("evenement__nature__libelle"),
-            )  # fmt: skip
-            .values_list(*columns)
-        )
+        queries.append(bookings(ReservationRessource, "ressource", ressources, "ressource_id", F("ressource__nom")))
     qs = queries[0].union(*queries[1:], all=True) if len(queries) > 1 else queries[0]
     rows = sorted(qs, key=lambda r: (r[6], r[0], r[2]))
     return [
