@@ -1,0 +1,3 @@
+"""API routes (AIRe), mounted by ditep/api_urls.py."""
+
+urlpatterns = []

@@ -1,0 +1,3 @@
+"""API routes (reports), mounted by ditep/api_urls.py."""
+
+urlpatterns = []

@@ -1,0 +1,3 @@
+"""API routes (TBP), mounted by ditep/api_urls.py."""
+
+urlpatterns = []

@@ -1,0 +1,3 @@
+"""Activité URLs (tables)."""
+
+urlpatterns = []

@@ -1,0 +1,3 @@
+"""Activité URLs (tbp)."""
+
+urlpatterns = []

@@ -1,0 +1,3 @@
+"""API routes (portal base), mounted by ditep/api_urls.py."""
+
+urlpatterns = []

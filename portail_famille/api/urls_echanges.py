@@ -1,0 +1,3 @@
+"""API routes (portal exchanges), mounted by ditep/api_urls.py."""
+
+urlpatterns = []

@@ -1,0 +1,3 @@
+"""Portail famille URLs (equipe_base)."""
+
+urlpatterns = []

@@ -1,0 +1,3 @@
+"""Portail famille URLs (portail_echanges)."""
+
+urlpatterns = []

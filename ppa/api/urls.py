@@ -1,0 +1,3 @@
+"""API routes (PPA), mounted by ditep/api_urls.py."""
+
+urlpatterns = []

@@ -1,0 +1,3 @@
+"""PPA URLs (redaction area)."""
+
+urlpatterns = []

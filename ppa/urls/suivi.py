@@ -1,0 +1,3 @@
+"""PPA URLs (suivi area)."""
+
+urlpatterns = []
