@@ -142,6 +142,20 @@ CELERY_BEAT_SCHEDULE = {
     "dossiers-exports-expires": {"task": "dossiers.tasks.exports_purge_all", "schedule": crontab(minute=45, hour=3)},
     # Occurrences of the recurring series generated 8 weeks ahead (agendas/services/series.py).
     "agendas-series": {"task": "agendas.tasks.series_generer_all", "schedule": crontab(minute=40, hour=2)},
+    # PPA due within a month or late: reminders to the référent and the chef de service (ppa/services/echeances.py).
+    "ppa-rappels": {"task": "ppa.tasks.rappels_ppa_all", "schedule": crontab(minute=20, hour=6)},
+    # Activity facts: the agenda change feed, debounced, every 2 minutes; a full reconciliation every night
+    # (activite/services/faits.py).
+    "activite-faits-invalides": {"task": "activite.tasks.faits_recalculer_invalides_all", "schedule": 120.0},
+    "activite-reconciliation": {
+        "task": "activite.tasks.faits_reconciliation_all",
+        "schedule": crontab(minute=10, hour=1),
+    },
+    # Each quarter, the previous quarter's AIRe table for every dispositif, directors notified (activite/tasks.py).
+    "activite-aire-trimestrielle": {
+        "task": "activite.tasks.rapports_trimestriels_all",
+        "schedule": crontab(minute=0, hour=5, day_of_month=1, month_of_year="1,4,7,10"),
+    },
 }
 
 # --- Authentication ----------------------------------------------------------------------------------------------
