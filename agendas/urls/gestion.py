@@ -9,7 +9,10 @@ from dossiers import tabs
 from dossiers.perms import _is_clinical_reader
 
 navigation.register("Absences", "agendas:absence_list", _is_clinical_reader, order=22)
-navigation.register("Gestion de l'agenda", "agendas:gestion", lambda access: access.is_professionnel, order=45)
+navigation.register(
+    "Gestion de l'agenda", "agendas:gestion", lambda access: access.is_professionnel, order=45, section="gestion",
+    description="Natures d'événements, salles et véhicules, fermetures.",
+)  # fmt: skip
 tabs.register("comptes_rendus", "Comptes rendus", "agendas:dossier_comptes_rendus", order=55)
 
 urlpatterns = [

@@ -1,7 +1,8 @@
 from django.urls import path
 
-from core.views import home
+from core.views import gestion, home
 
 urlpatterns = [
     path("", home.home, name="home"),
+    path("gestion/", gestion.gestion, name="gestion"),
 ]

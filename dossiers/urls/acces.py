@@ -7,8 +7,14 @@ from dossiers.views import acces as views
 from dossiers.views import exports, rgpd
 
 tabs.register("acces", "Accès", "dossiers:acces", can_manage_access, order=90)
-navigation.register("Accès exceptionnels", "dossiers:acces_exceptionnels", can_list_break_glass, order=915)
-navigation.register("Conservation des dossiers", "dossiers:conservation", can_manage_conservation, order=920)
+navigation.register(
+    "Accès exceptionnels", "dossiers:acces_exceptionnels", can_list_break_glass, order=915, section="gestion",
+    description="Ouvertures de dossiers restreints en urgence (bris de glace), à revoir.",
+)  # fmt: skip
+navigation.register(
+    "Conservation des dossiers", "dossiers:conservation", can_manage_conservation, order=920, section="gestion",
+    description="Dossiers archivés arrivés au terme de leur durée de conservation.",
+)  # fmt: skip
 
 urlpatterns = [
     path("<int:pk>/acces/", views.acces, name="acces"),

@@ -6,7 +6,10 @@ from dossiers.views import documents as views
 from dossiers.views import modeles
 
 tabs.register("documents", "Documents", "dossiers:documents", order=40)
-navigation.register("Modèles de documents", "dossiers:modele_list", modeles.can_manage_modeles, order=80)
+navigation.register(
+    "Modèles de documents", "dossiers:modele_list", modeles.can_manage_modeles, order=80, section="gestion",
+    description="Courriers et documents pré-remplis à partir du dossier.",
+)  # fmt: skip
 
 urlpatterns = [
     path("<int:pk>/documents/", views.documents, name="documents"),

@@ -6,7 +6,10 @@ from core import navigation
 from dossiers import tabs
 from dossiers.views import cercle, partenaires
 
-navigation.register("Partenaires", "dossiers:partenaire_list", lambda access: access.is_professionnel, order=60)
+navigation.register(
+    "Partenaires", "dossiers:partenaire_list", lambda access: access.is_professionnel, order=60, section="gestion",
+    description="Annuaire des partenaires et de leurs intervenants.",
+)  # fmt: skip
 tabs.register("cercle", "Cercle d'accompagnement", "dossiers:cercle", order=36)
 
 urlpatterns = [

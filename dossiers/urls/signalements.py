@@ -5,7 +5,10 @@ from dossiers import tabs
 from dossiers.views import signalements as views
 
 tabs.register("signalements", "Signalements", "dossiers:signalements", order=50)
-navigation.register("Événements indésirables", "dossiers:evenement_list", views.can_read_evenements, order=70)
+navigation.register(
+    "Événements indésirables", "dossiers:evenement_list", views.can_read_evenements, order=70, section="gestion",
+    description="Déclarations, suites données et clôtures.",
+)  # fmt: skip
 
 urlpatterns = [
     path("<int:pk>/signalements/", views.dossier_signalements, name="signalements"),

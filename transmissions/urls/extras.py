@@ -6,7 +6,10 @@ from core import navigation
 from transmissions.services_extras import can_manage_categories
 from transmissions.views import extras as views
 
-navigation.register("Catégories de transmissions", "transmissions:categorie_list", can_manage_categories, order=85)
+navigation.register(
+    "Catégories de transmissions", "transmissions:categorie_list", can_manage_categories, order=85,
+    section="gestion", description="Catégories proposées à la saisie des transmissions.",
+)  # fmt: skip
 
 urlpatterns = [
     path("categories/", views.categorie_list, name="categorie_list"),
