@@ -3,3 +3,6 @@ from django.apps import AppConfig
 
 class ActiviteConfig(AppConfig):
     name = "activite"
+
+    def ready(self):
+        from activite import perms  # noqa: F401 - object rules
