@@ -1,4 +1,4 @@
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET
 
 from core.models import Affectation, Notification
@@ -9,11 +9,11 @@ from core.tenancy import portal_allowed
 @portal_allowed
 def home(request):
     """A home page per kind of account: professionals see their affectations and what waits for them; family and
-    youth accounts see their space (the family portal issue fills it)."""
+    youth accounts are sent to the portal."""
     user = request.user
-    notifications = Notification.objects.filter(recipient=user, read_at__isnull=True)[:5]
     if not user.is_professionnel:
-        return render(request, "core/home_portail.html", {"notifications": notifications})
+        return redirect("portail:accueil")
+    notifications = Notification.objects.filter(recipient=user, read_at__isnull=True)[:5]
     affectations = (
         Affectation.objects.filter(user=user)
         .active_on_today()
