@@ -5,4 +5,4 @@ class ActiviteConfig(AppConfig):
     name = "activite"
 
     def ready(self):
-        from activite import perms  # noqa: F401 - object rules
+        from activite import perms, signals  # noqa: F401 - object rules (perms), parcours → change feed (signals)
