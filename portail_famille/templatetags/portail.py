@@ -8,7 +8,7 @@ for them) and ``nav.urls`` (the menu links for the youth shown; a page not built
 from django import template
 from django.urls import NoReverseMatch, reverse
 
-from portail_famille.acces import acces_actifs
+from portail_famille.acces import DROITS, acces_actifs
 
 register = template.Library()
 
@@ -89,3 +89,12 @@ def _menu_actif(request) -> str:
     if name in ("accueil", "login", ""):
         return "accueil"
     return "plus"
+
+
+@register.filter
+def droit(acces, name: str) -> bool:
+    """``acces|droit:"voir_agenda"``: whether the access grants this right."""
+    return name in MENU_RIGHTS and bool(getattr(acces, name, False))
+
+
+MENU_RIGHTS = frozenset(DROITS)
