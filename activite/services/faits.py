@@ -39,7 +39,7 @@ LOT_INVALIDATIONS = 20000
 # --- The rules (DOMAIN §8.1), one SQL fragment each ---------------------------------------------------------------
 
 
-def _regle_paires_comptables() -> str:
+def regle_paires_comptables() -> str:
     """§8.1 item 1 — **counted pairs**: every (youth y, event e) where e is organised by the dispositif,
     ``statut = realise``, not ``hors_prestation``, and either of cadre ``direct`` with y ``present``, or of cadre
     ``indirect`` with y among its youths (whatever the presence field). ``appui_ressources`` and ``institutionnel``
@@ -155,7 +155,7 @@ def _paires_sql(scope: str) -> str:
     overlapping week W (those starting in W are the key's pairs; earlier ones only compete for half-days);
     ``scope = "range"``: the pairs of the dispositifs overlapping [du, au) weeks (``k_lundi`` NULL). Events
     longer than 31 days are not looked for before a week (bounded index scans)."""
-    semaine, jour, comptables = _regle_semaine(), _regle_jour(), _regle_paires_comptables()
+    semaine, jour, comptables = _regle_semaine(), _regle_jour(), regle_paires_comptables()
     if scope == "keys":
         source = f"""
             FROM cles k
