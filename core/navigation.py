@@ -75,15 +75,16 @@ def items_for(access: Access, current_path: str) -> list[dict]:
         url = reverse(entry.url_name)
         active = current_path == url if url == "/" else current_path.startswith(url)
         badge_url = reverse(entry.badge_url_name) if entry.badge_url_name else ""
-        items.append({"label": entry.label, "url": url, "active": active, "badge_url": badge_url})
+        items.append({"label": entry.label, "url": url, "active": active, "badge_url": badge_url, "match": len(url)})
     if gestion_urls:
         url = reverse("core:gestion")
-        active = current_path == url or any(current_path.startswith(u) for u in gestion_urls)
-        items.append({"label": "Gestion", "url": url, "active": active, "badge_url": ""})
-    # Nested URLs (/dossiers/ and /dossiers/liste-attente/): only the most specific entry is the current page.
+        matches = [len(u) for u in [url, *gestion_urls] if current_path.startswith(u)]
+        match = max(matches, default=0)
+        items.append({"label": "Gestion", "url": url, "active": bool(matches), "badge_url": "", "match": match})
+    # Nested URLs (/dossiers/ and /dossiers/partenaires/): only the most specific entry is the current page.
     active_items = [item for item in items if item["active"]]
     for item in active_items:
-        item["active"] = item is max(active_items, key=lambda i: len(i["url"]))
+        item["active"] = item is max(active_items, key=lambda i: i["match"])
     return items
 
 
