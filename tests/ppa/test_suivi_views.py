@@ -182,8 +182,8 @@ def test_review_create_evaluate_and_finish(client, sw, v, login_as):
         Revue.objects.all().delete()
     login_as(sw.educateur)
     today = timezone.localdate()
-    response = client.post(url("revue_create", v.pk), {"motif": MotifRevue.ANNUELLE, "date": today,
-                                                        "periode_debut": "2026-01-15", "periode_fin": today})  # fmt: skip
+    data = {"motif": MotifRevue.ANNUELLE, "date": today, "periode_debut": "2026-01-15", "periode_fin": today}
+    response = client.post(url("revue_create", v.pk), data)
     with tenant_context(sw.organisme.pk):
         revue = Revue.objects.get()
     assert response.status_code == 302 and response.url == url("revue", revue.pk)
@@ -218,8 +218,8 @@ def test_review_create_evaluate_and_finish(client, sw, v, login_as):
 def test_review_only_on_the_version_in_force(client, sw, login_as):
     brouillon = make_version(sw.dossier, statut=StatutPpa.EN_ELABORATION)
     login_as(sw.educateur)
-    response = client.post(url("revue_create", brouillon.pk), {"motif": "annuelle", "date": "2026-06-01",
-                                                               "periode_debut": "2026-01-01", "periode_fin": "2026-06-01"})  # fmt: skip
+    data = {"motif": "annuelle", "date": "2026-06-01", "periode_debut": "2026-01-01", "periode_fin": "2026-06-01"}
+    response = client.post(url("revue_create", brouillon.pk), data)
     assert response.status_code == 302
     with tenant_context(sw.organisme.pk):
         assert not Revue.objects.exists()
