@@ -150,7 +150,7 @@ def lignes_contrats(dispositif, debut: datetime.date, fin: datetime.date) -> lis
 
 
 def _bornes(debut, fin):
-    from activite.services.regles import bornes_locales
+    from activite.services.tbp import bornes_locales
 
     return bornes_locales(debut, fin)
 

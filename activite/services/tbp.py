@@ -26,20 +26,22 @@ Decisions (where §8.2 is silent or ambiguous), applied everywhere below:
   when there is no exit, ``journees_absence_moyenne`` 0.0 when no youth was absent, ``part_mesure_ase`` 0.0 when
   the file active is empty.
 - **Counted pairs** (journées, actes) are those of DOMAIN §8.1 items 1–2, with the current AIRe parameters of
-  the dispositif (``suivi_post_sortie_annees``, half-day cut-off): ``activite.services.regles``, shared with the
-  AIRe facts. A pair belongs to Y by its local date (the date its event starts); a pair running past midnight on
-  31/12 brings its 1 January half-days with it into Y.
+  the dispositif (``suivi_post_sortie_annees``, half-day cut-off), by the rule fragments of
+  ``activite.services.faits`` (one definition, shared with the AIRe facts). A pair belongs to Y by its local date
+  (the date its event starts); a half-day covered by several pairs belongs to the earliest-starting one, so a pair
+  running past midnight on 31/12 brings its 1 January half-day into Y and that half-day is never counted twice.
 """
 
 import datetime
 from collections import Counter
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
+from zoneinfo import ZoneInfo
 
 from django.db import connection
 
 from activite.enums import MODELE_TBP
-from activite.services import regles
+from activite.services import faits
 from dossiers.enums import Deficience, MotifSortie, StatutParcours
 
 TRANCHES_AGE = ("moins_6", "6_10", "11_15", "16_17", "18_19", "20_plus")
@@ -59,12 +61,8 @@ def _31_12(annee: int) -> datetime.date:
 
 def _parametres(dispositif):
     """The AIRe parameters in force for the dispositif (suivi post-sortie, half-day cut-off)."""
-    try:
-        from activite.services.parametres import parametres_courants
-    except ImportError:  # TEMPORARY until activite/services/parametres.py lands
-        from activite.models import ParametresActivite
+    from activite.services.parametres import parametres_courants
 
-        return ParametresActivite.objects.filter(dispositif=dispositif).first() or ParametresActivite()
     return parametres_courants(dispositif)
 
 
@@ -185,52 +183,93 @@ def part_mesure_ase(lignes) -> float:
 # --- Event-based indicators (one set-based query each) -----------------------------------------------------------
 
 
-def _fetch(sql: str, params: dict) -> list[tuple]:
+def bornes_locales(du: datetime.date, au: datetime.date) -> tuple[datetime.datetime, datetime.datetime]:
+    """The instants [du 00:00, au + 1 day 00:00) in Europe/Paris: what happened on the local dates [du, au]."""
+    tz = ZoneInfo(faits.TZ)
+    debut = datetime.datetime.combine(du, datetime.time.min, tzinfo=tz)
+    fin = datetime.datetime.combine(au + datetime.timedelta(days=1), datetime.time.min, tzinfo=tz)
+    return debut, fin
+
+
+def _sql_journees_actes() -> str:
+    """One statement: per youth, the half-days and the actes ambulatoires of the counted pairs whose local date is
+    in [du, au]. Composed of the rule fragments of ``activite.services.faits`` (counted pairs, date, statut,
+    half-days, actes: each written once there), on the pairs of D overlapping the dates (and up to 31 days before,
+    like the facts, so a half-day covered by an earlier-starting pair is attributed to that pair's date)."""
+    jour = faits._regle_jour()
+    _nuitees, actes = faits._regle_nuitees_actes()
+    # The half-day fragment attributes each half-day to the earliest-starting pair covering it and returns that
+    # pair's ``lundi`` column: here ``lundi`` carries the pair's local date (calendar dates, no week attribution).
+    return f"""
+    WITH params AS (
+        SELECT id, dispositif_id, suivi_post_sortie_annees, coupure_demi_journee
+        FROM activite_parametresactivite WHERE id = %(parametres_id)s
+    ),
+    candidates AS (
+        SELECT e.organisme_id, e.id AS evenement_id, e.dispositif_id, pj.jeune_id, e.cadre, e.modalite,
+               e.debut, e.fin, (n.code = '{faits.NUITEE}') AS nuitee, {jour} AS p_jour, {jour} AS lundi,
+               NULL::date AS k_lundi
+        FROM agendas_evenement e
+        JOIN agendas_participationjeune pj ON pj.evenement_id = e.id
+        JOIN agendas_nature n ON n.id = e.nature_id
+        WHERE e.organisme_id = %(organisme_id)s AND e.dispositif_id = %(dispositif_id)s
+          AND e.debut < %(fin)s AND e.fin > %(debut)s AND e.debut > %(debut)s - interval '31 days'
+          AND {faits.regle_paires_comptables()}
+    ),
+    paires AS (
+        SELECT c.*, {faits._regle_statut()} AS statut
+        FROM candidates c
+        JOIN params prm ON prm.dispositif_id = c.dispositif_id
+        LEFT JOIN dossiers_dossier d ON d.jeune_id = c.jeune_id AND d.dispositif_id = c.dispositif_id
+        LEFT JOIN dossiers_parcours pc ON pc.dossier_id = d.id AND pc.debut <= c.p_jour
+             AND (pc.fin IS NULL OR pc.fin >= c.p_jour)
+    ),
+    paires_valides AS (SELECT * FROM paires WHERE statut IS NOT NULL),
+    demi AS ({faits._regle_demi_journees()}),
+    demi_par_jeune AS (
+        SELECT jeune_id, count(*) AS n FROM demi WHERE lundi BETWEEN %(du)s AND %(au)s GROUP BY jeune_id
+    ),
+    actes_par_jeune AS (
+        SELECT p.jeune_id, {actes} AS n FROM paires_valides p
+        WHERE p.p_jour BETWEEN %(du)s AND %(au)s GROUP BY p.jeune_id
+    )
+    SELECT coalesce(dm.jeune_id, a.jeune_id), coalesce(dm.n, 0), coalesce(a.n, 0)
+    FROM demi_par_jeune dm FULL JOIN actes_par_jeune a ON a.jeune_id = dm.jeune_id
+    """  # noqa: S608 - fragments are constants; values go through parameters
+
+
+def journees_actes_par_jeune(dispositif, annee: int, parametres) -> tuple[dict[int, Decimal], dict[int, int]]:
+    """Per youth, in one query over the counted pairs (DOMAIN §8.1 items 1–2) whose local date falls in Y:
+
+    - **journées réalisées**: the half-day rule of §8.1 item 6 — internat / accueil de jour, nuitées excluded;
+      morning before the cut-off, afternoon after; 0.5 per half-day a pair overlaps for a positive time, so at most
+      1 per (youth, local date); a half-day covered by several pairs belongs to the earliest-starting one (a pair
+      of 31/12 running past midnight keeps its 1 January half-day in Y, never counted twice) — calendar dates, no
+      week attribution;
+    - **actes ambulatoires**: counted direct pairs in modalité ``ambulatoire``.
+
+    Youths without any are left out of each dict."""
+    debut, fin = bornes_locales(datetime.date(annee, 1, 1), _31_12(annee))
+    params = {
+        "parametres_id": parametres.pk, "organisme_id": dispositif.organisme_id, "dispositif_id": dispositif.pk,
+        "debut": debut, "fin": fin, "du": datetime.date(annee, 1, 1), "au": _31_12(annee),
+    }  # fmt: skip
     with connection.cursor() as cursor:
-        cursor.execute(sql, params)
-        return cursor.fetchall()
-
-
-def journees_par_jeune(dispositif, annee: int, parametres) -> dict[int, Decimal]:
-    """Journées réalisées per youth: the half-day rule of §8.1 item 6 (internat / accueil de jour, nuitées
-    excluded; morning before the cut-off, afternoon after; 0.5 per half-day a pair overlaps for a positive time,
-    so at most 1 per (youth, local date)) applied to the counted pairs of §8.1 items 1–2 whose local date falls in
-    Y (calendar dates, no week attribution). One query."""
-    params = regles.parametres_sql(
-        dispositif=dispositif, du=datetime.date(annee, 1, 1), au=_31_12(annee),
-        suivi_annees=parametres.suivi_post_sortie_annees, coupure=parametres.coupure_demi_journee,
-    )  # fmt: skip
-    sql = f"""
-        WITH paires AS ({regles.PAIRES_COMPTEES}),
-             demi AS ({regles.DEMI_JOURNEES})
-        SELECT jeune_id, count(*) FROM demi GROUP BY jeune_id
-    """
-    return {jeune_id: Decimal(n) / 2 for jeune_id, n in _fetch(sql, params)}
+        cursor.execute(_sql_journees_actes(), params)
+        rows = cursor.fetchall()
+    journees = {jeune_id: Decimal(demi) / 2 for jeune_id, demi, _ in rows if demi}
+    actes = {jeune_id: n for jeune_id, _, n in rows if n}
+    return journees, actes
 
 
 def journees_realisees(par_jeune: dict) -> float:
-    """Journées réalisées of D in Y: the sum of ``journees_par_jeune`` (1 decimal)."""
+    """Journées réalisées of D in Y: the sum of the youths' journées (``journees_actes_par_jeune``), 1 decimal."""
     return arrondi(sum(par_jeune.values(), Decimal(0)))
 
 
-def actes_par_jeune(dispositif, annee: int, parametres) -> dict[int, int]:
-    """Actes ambulatoires per youth: counted direct pairs (§8.1 items 1–2) in modalité ``ambulatoire`` whose local
-    date falls in Y. One query."""
-    params = regles.parametres_sql(
-        dispositif=dispositif, du=datetime.date(annee, 1, 1), au=_31_12(annee),
-        suivi_annees=parametres.suivi_post_sortie_annees,
-    )  # fmt: skip
-    sql = f"""
-        WITH paires AS ({regles.PAIRES_COMPTEES})
-        SELECT jeune_id, count(*) FROM paires
-        WHERE cadre = 'direct' AND modalite = 'ambulatoire'
-        GROUP BY jeune_id
-    """
-    return dict(_fetch(sql, params))
-
-
 def actes_ambulatoires(par_jeune: dict) -> int:
-    """Actes ambulatoires of D in Y: the sum of ``actes_par_jeune``."""
+    """Actes ambulatoires of D in Y: counted direct pairs (§8.1 items 1–2) in modalité ``ambulatoire`` whose local
+    date falls in Y: the sum of the youths' actes (``journees_actes_par_jeune``)."""
     return sum(par_jeune.values())
 
 
@@ -315,8 +354,7 @@ def detail_tbp(dispositif, annee: int) -> DetailTbp:
     sorties = sorties_definitives(periodes, annee)
     admissions = entrees(periodes, annee)
     fa = file_active(effectif, sorties)
-    journees = journees_par_jeune(dispositif, annee, parametres)
-    actes = actes_par_jeune(dispositif, annee, parametres)
+    journees, actes = journees_actes_par_jeune(dispositif, annee, parametres)
     absences = jours_absence_par_jeune(dispositif, annee, periodes)
     dispositif_annee = DispositifAnnee.objects.filter(
         organisme_id=dispositif.organisme_id, dispositif=dispositif, annee=annee

@@ -123,8 +123,12 @@ def test_evenement_du_soir_31_12_apres_minuit_reste_a_son_annee(activite):
     sc.evenement(
         "activite_educative", at(2025, 12, 31, 20), at(2026, 1, 1, 2), jeunes=[j], modalite="internat"
     )  # local date 31/12/2025: afternoon of 31/12 + morning of 01/01, both with the pair, in 2025
+    # The morning of 01/01 is also covered by a pair of 2026: it belongs to the earliest-starting pair, never twice.
+    sc.evenement("activite_educative", at(2026, 1, 1, 9), at(2026, 1, 1, 10), jeunes=[j], modalite="accueil_de_jour")
     assert _tbp(sc, 2025)["journees_realisees"] == 1.0
     assert _tbp(sc, 2026)["journees_realisees"] == 0.0
+    sc.evenement("activite_educative", at(2026, 1, 1, 14), at(2026, 1, 1, 15), jeunes=[j], modalite="accueil_de_jour")
+    assert _tbp(sc, 2026)["journees_realisees"] == 0.5
 
 
 def test_changements_d_heure(activite):
