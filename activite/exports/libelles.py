@@ -114,6 +114,33 @@ NARRATIF = {
     "perspectives": "Perspectives",
 }
 
+QUALITE = {
+    "ppa": "Projets personnalisés (PPA)",
+    "contrats": "Contrats de séjour",
+    "evenements_indesirables": "Événements indésirables",
+    "transmissions": "Transmissions",
+    "jeunes_accompagnes": "Jeunes accompagnés",
+    "a_jour": "PPA à jour",
+    "part_a_jour": "Part des PPA à jour (%)",
+    "revisions_en_retard": "Révisions de PPA en retard",
+    "premiers_ppa_en_retard": "Premiers PPA en retard",
+    "admissions": "Admissions",
+    "remis_sous_15_jours": "Contrats remis sous 15 jours",
+    "signes_sous_un_mois": "Contrats signés sous un mois",
+    "part_remis_sous_15_jours": "Part des contrats remis sous 15 jours (%)",
+    "part_signes_sous_un_mois": "Part des contrats signés sous un mois (%)",
+    "declares": "Déclarés sur la période",
+    "clos": "Clos sur la période",
+    "en_cours_fin_periode": "En cours en fin de période",
+    "delai_cloture_moyen_jours": "Délai moyen de clôture (jours)",
+    "delai_cloture_median_jours": "Délai médian de clôture (jours)",
+    "jeunes": "Jeunes concernés",
+    "semaines": "Semaines de la période",
+    "par_jeune": "Transmissions par jeune",
+    "par_semaine": "Transmissions par semaine",
+    "par_jeune_par_semaine": "Transmissions par jeune et par semaine",
+}
+
 TOUS = {
     **STATUTS,
     **COMBINAISONS,
@@ -125,6 +152,7 @@ TOUS = {
     **TBP_INDICATEURS,
     **PARAMETRES,
     **NARRATIF,
+    **QUALITE,
 }
 
 
