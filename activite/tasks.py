@@ -53,3 +53,6 @@ def faits_recalculer_dispositif_task(*, dispositif_id: int) -> dict:
     from core.models import Dispositif
 
     return faits_recalculer_dispositif(Dispositif.objects.get(pk=dispositif_id))
+
+
+from activite import tasks_rapports  # noqa: E402, F401 - registers the report tasks (beat name activite.tasks.rapports_trimestriels_all)
