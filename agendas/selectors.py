@@ -23,6 +23,9 @@ class Conflit:
     evenement_titre: str
     debut: datetime.datetime
     fin: datetime.datetime
+    dispositif_id: int = 0
+    # False when the user may not open the other event: its title and link are not shown.
+    evenement_lisible: bool = True
 
     @property
     def message(self) -> str:
@@ -30,10 +33,28 @@ class Conflit:
 
         debut, fin = timezone.localtime(self.debut), timezone.localtime(self.fin)
         quoi = {"jeune": "Le jeune", "professionnel": "Le professionnel", "ressource": "La ressource"}[self.type]
-        return (
-            f"{quoi} {self.libelle} est déjà pris(e) le {debut:%d/%m/%Y} de {debut:%H:%M} à {fin:%H:%M} "
-            f"({self.evenement_titre})."
-        )
+        titre = self.evenement_titre if self.evenement_lisible else "un autre événement"
+        return f"{quoi} {self.libelle} est déjà pris(e) le {debut:%d/%m/%Y} de {debut:%H:%M} à {fin:%H:%M} ({titre})."
+
+
+def conflits_visibles(access, conflits: list[Conflit]) -> list[Conflit]:
+    """What the user may see of the conflicts (DOMAIN §3: restricted stays restricted): the other event's title and
+    link only if the user may read the agenda of its dispositif; a youth whose dossier is closed to the user is not
+    named (« dossier restreint ») and the other event stays hidden. One query for the youths."""
+    from dataclasses import replace
+
+    from agendas.perms import can_read_dispositif_agenda, readable_jeune_ids
+
+    youths = {c.objet_id for c in conflits if c.type == "jeune"}
+    readable = readable_jeune_ids(access, youths) if youths else set()
+    visibles = []
+    for c in conflits:
+        lisible = can_read_dispositif_agenda(access, c.dispositif_id)
+        libelle = c.libelle
+        if c.type == "jeune" and c.objet_id not in readable:
+            libelle, lisible = "(dossier restreint)", False
+        visibles.append(replace(c, libelle=libelle, evenement_lisible=lisible))
+    return visibles
 
 
 def _ids(objects) -> list[int]:
@@ -57,7 +78,7 @@ def conflits(
         overlapping |= Q(evenement__debut__lt=f, evenement__fin__gt=d)
     not_cancelled = dict(evenement__statut=StatutEvenement.ANNULE)
     columns = ("kind", "objet", "libelle", "evenement_id", "ev_titre", "ev_nature", "evenement__debut",
-               "evenement__fin")  # fmt: skip
+               "evenement__fin", "evenement__dispositif_id")  # fmt: skip
 
     def bookings(model, kind, ids, id_field, libelle):
         return (
@@ -86,9 +107,10 @@ def conflits(
     qs = queries[0].union(*queries[1:], all=True) if len(queries) > 1 else queries[0]
     rows = sorted(qs, key=lambda r: (r[6], r[0], r[2]))
     return [
-        Conflit(type=k, objet_id=o, libelle=lib, evenement_id=ev, evenement_titre=titre or nature, debut=d, fin=f)
-        for k, o, lib, ev, titre, nature, d, f in rows
-    ]
+        Conflit(type=k, objet_id=o, libelle=lib, evenement_id=ev, evenement_titre=titre or nature, debut=d, fin=f,
+                dispositif_id=disp)
+        for k, o, lib, ev, titre, nature, d, f, disp in rows
+    ]  # fmt: skip
 
 
 def conflits_serie(

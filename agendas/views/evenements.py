@@ -87,9 +87,10 @@ def _hx_refresh(form, url):
     )
 
 
-def conflits_for(*, debut, fin, jeunes, professionnels, ressources, exclude=None) -> list:
-    """The double bookings of these participants on [debut, fin) (see ``agendas.selectors.conflits``)."""
-    return selectors.conflits(
+def conflits_for(access, *, debut, fin, jeunes, professionnels, ressources, exclude=None) -> list:
+    """The double bookings of these participants on [debut, fin) (see ``agendas.selectors.conflits``), as much as
+    the user may see of them (``agendas.selectors.conflits_visibles``)."""
+    found = selectors.conflits(
         debut=debut,
         fin=fin,
         jeunes=jeunes,
@@ -97,6 +98,7 @@ def conflits_for(*, debut, fin, jeunes, professionnels, ressources, exclude=None
         ressources=ressources,
         exclude=exclude,
     )
+    return selectors.conflits_visibles(access, found)
 
 
 def _save_with_warnings(request, form, save, *, conflicts_of):
@@ -156,6 +158,7 @@ def evenement_nouveau(request):
     def conflicts_of(f):
         d = f.cleaned_data
         return conflits_for(
+            request.access,
             debut=d["debut"], fin=d["fin"], jeunes=d["jeunes"],
             professionnels=d["professionnels"], ressources=d["ressources"],
         )  # fmt: skip
@@ -247,6 +250,7 @@ def evenement_modifier(request, pk):
     def conflicts_of(f):
         d = f.cleaned_data
         return conflits_for(
+            request.access,
             debut=d["debut"], fin=d["fin"], jeunes=d["jeunes"],
             professionnels=d["professionnels"], ressources=d["ressources"], exclude=[ev.pk],
         )  # fmt: skip
@@ -333,6 +337,7 @@ def serie_nouvelle(request):
         d = f.cleaned_data
         # The first occurrence is checked (the following ones repeat it week after week).
         return conflits_for(
+            request.access,
             debut=d["debut"], fin=d["debut"] + d["duree"], jeunes=d["jeunes"],
             professionnels=d["professionnels"], ressources=d["ressources"],
         )  # fmt: skip

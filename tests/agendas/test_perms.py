@@ -87,3 +87,32 @@ def test_series_conflicts_in_two_queries(agenda, django_assert_num_queries):
             duree=datetime.timedelta(hours=1), jusqu_au=datetime.date(2026, 1, 31), jeunes=[w.jeune1],
         )  # fmt: skip
     assert [(c.type, c.evenement_id) for c in found] == [("jeune", ev.pk)]
+
+
+def test_conflict_warnings_hide_what_the_user_may_not_read(agenda):
+    """A conflict with an event of a dispositif the user does not work in shows no title nor link; a youth whose
+    dossier is restricted to the user is not named."""
+    from agendas.selectors import conflits, conflits_visibles
+    from core.enums import Metier
+
+    w = agenda
+    ev = _event(w)  # Wednesday 7 January 9:00-11:00, dispositif A1, titled by its nature
+    other = factories.professionnel(w.autre_dispositif, Metier.EDUCATEUR, email="educ-a2@a.org")
+    found = conflits(debut=at(2026, 1, 7, 10), fin=at(2026, 1, 7, 12), jeunes=[w.jeune1])
+    assert [c.evenement_id for c in found] == [ev.pk]
+
+    seen_by_writer = conflits_visibles(Access.for_user(w.educateur), found)
+    assert seen_by_writer[0].evenement_lisible
+    assert "Activité éducative" in seen_by_writer[0].message
+
+    seen_by_other = conflits_visibles(Access.for_user(other), found)
+    assert not seen_by_other[0].evenement_lisible
+    assert "Activité éducative" not in seen_by_other[0].message
+    assert "un autre événement" in seen_by_other[0].message
+    assert w.jeune1.prenom not in seen_by_other[0].message
+
+    dossier = w.jeune1.dossiers.get(dispositif=w.dispositif)
+    dossier_set_restreint(dossier=dossier, est_restreint=True, actor=w.direction)
+    seen_by_colleague = conflits_visibles(Access.for_user(w.psychologue), found)
+    assert not seen_by_colleague[0].evenement_lisible
+    assert w.jeune1.prenom not in seen_by_colleague[0].message
