@@ -405,6 +405,53 @@ def presences_set(*, evenement: Evenement, presences: dict, actor, request=None)
 
 
 @transaction.atomic
+def presences_set_bulk(*, presences_par_evenement: dict, actor, request=None) -> int:
+    """``presences_set`` for several events at once (the pointage of a day): ``{evenement: {jeune_id: (presence,
+    motif)}}``. All or nothing; a constant number of queries whatever the number of events (one lock-and-read, one
+    update, one feed upsert, one journal insert with a row per changed event). Returns the participations changed."""
+    from core.services.audit import audit_records
+
+    if not presences_par_evenement:
+        return 0
+    events = {ev.pk: ev for ev in presences_par_evenement}
+    parts = {
+        (p.evenement_id, p.jeune_id): p
+        for p in ParticipationJeune.objects.select_for_update().filter(evenement_id__in=list(events))
+    }
+    changed_by_event: dict[int, list] = {}
+    for ev, presences in presences_par_evenement.items():
+        for jeune_id, value in presences.items():
+            presence, motif = (value, "") if isinstance(value, str) else value
+            motif = motif or ""
+            jeune_id = int(getattr(jeune_id, "pk", jeune_id))
+            part = parts.get((ev.pk, jeune_id))
+            if part is None:
+                raise ValidationError({"presences": "Ce jeune ne participe pas à cet événement."})
+            check_presence(presence, motif, cadre=ev.cadre, path="presences")
+            if (part.presence, part.motif_absence) != (presence, motif):
+                part.presence, part.motif_absence = presence, motif
+                if presence not in ABSENCES:
+                    part.absence = None
+                changed_by_event.setdefault(ev.pk, []).append(part)
+    changed = [p for parts_ in changed_by_event.values() for p in parts_]
+    if not changed:
+        return 0
+    ParticipationJeune.objects.bulk_update(changed, ["presence", "motif_absence", "absence"])
+    feed.invalider_evenements(
+        [events[pk] for pk in changed_by_event],
+        jeune_ids_by_event={pk: [p.jeune_id for p in parts_] for pk, parts_ in changed_by_event.items()},
+    )
+    audit_records(
+        actor=actor, action=AuditAction.UPDATE, request=request,
+        records_details=[
+            (events[pk], {"presences": {str(p.jeune_id): [p.presence, p.motif_absence] for p in parts_}})
+            for pk, parts_ in changed_by_event.items()
+        ],
+    )  # fmt: skip
+    return len(changed)
+
+
+@transaction.atomic
 def evenement_delete(*, evenement: Evenement, actor, request=None) -> None:
     """Delete a planned event entered by mistake (a realised event is kept: cancel it instead)."""
     evenement = Evenement.objects.select_for_update().get(pk=evenement.pk)

@@ -8,7 +8,7 @@ button marks the ticked events realised and saves the presences: **2 actions (ch
 1 per absent youth**. Works without JavaScript (a plain form) and with HTMX (the section is swapped in place).
 
 Queries: the page runs a constant number of queries whatever the number of events and youths. Validating calls
-``presences_set`` only for the events whose presences change, then ``evenements_marquer_realises`` once.
+``presences_set_bulk`` once for the events whose presences change, then ``evenements_marquer_realises`` once.
 """
 
 import datetime
@@ -26,7 +26,7 @@ from django.views.decorators.http import require_http_methods
 from agendas.enums import Cadre, MotifAbsence, Presence, StatutEvenement
 from agendas.forms.evenements import PointageFiltreForm
 from agendas.perms import can_write_evenement
-from agendas.services.evenements import evenements_marquer_realises, presences_set
+from agendas.services.evenements import evenements_marquer_realises, presences_set_bulk
 from agendas.views.agenda import (
     Scope,
     agenda_required,
@@ -130,9 +130,11 @@ def _valider(request, evenements, lignes) -> tuple[int, int]:
             if ev.pk in pointes and ev.pk in writable and wanted[p.pk] != (p.presence, p.motif_absence):
                 by_event.setdefault(ev.pk, {})[p.jeune_id] = wanted[p.pk]
     events = {ev.pk: ev for ev in evenements}
-    changed = 0
-    for ev_pk, presences in by_event.items():
-        changed += presences_set(evenement=events[ev_pk], presences=presences, actor=request.user, request=request)
+    changed = presences_set_bulk(
+        presences_par_evenement={events[pk]: presences for pk, presences in by_event.items()},
+        actor=request.user,
+        request=request,
+    )
     realised = evenements_marquer_realises(evenements=sorted(a_realiser), actor=request.user, request=request)
     return realised, changed
 

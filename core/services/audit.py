@@ -74,3 +74,26 @@ def save_audited(obj: models.Model, *, actor, request=None, changed=None) -> mod
         details={"champs": sorted(changed)} if changed else None,
     )
     return obj
+
+
+def audit_records(*, actor, action: AuditAction | str, records_details, request=None) -> list[AuditEntry]:
+    """One journal row per ``(record, details)`` pair, written in one statement (a batch of changes made by one
+    action of the user, e.g. a day's presences). Same rules as ``audit_record``."""
+    entries = []
+    for record, details in records_details:
+        entry = AuditEntry(
+            organisme_id=record.organisme_id,
+            record_type=record._meta.label_lower,
+            record_id=str(record.pk),
+            record_label=str(record)[:300],
+            action=action,
+            ip=_client_ip(request),
+            user_agent=(request.META.get("HTTP_USER_AGENT", "")[:300] if request is not None else ""),
+            details=details or {},
+        )
+        if actor is not None and getattr(actor, "is_authenticated", False):
+            entry.actor, entry.actor_label = actor, f"{actor.get_full_name()} <{actor.email}>"[:300]
+        else:
+            entry.actor_label = "système"
+        entries.append(entry)
+    return AuditEntry.objects.bulk_create(entries)

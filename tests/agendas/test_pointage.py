@@ -147,6 +147,43 @@ def test_constant_queries_whatever_the_number_of_events(agenda, client):
     assert_constant_queries(lambda: client.get(URL, {"date": JOUR, "groupe": f"site:{w.site.pk}"}), add, many=50)
 
 
+def test_validation_runs_constant_queries_whatever_the_number_of_events(agenda, client):
+    """Validating a day whose presences change in every event costs the same number of queries for 1 or 30 events
+    (one batched presences update, one journal insert), and journals one row per changed event."""
+    from agendas.models import Evenement
+    from tests.fixtures import login
+
+    w = agenda
+    login(client, w.educateur)
+
+    def add(n):
+        with tenant_context(w.organisme.pk):
+            for i in range(n):
+                evenement_create(
+                    dispositif=w.dispositif, nature=w.natures["activite_educative"], actor=w.educateur,
+                    debut=at(2026, 1, 6, 8 + i % 12), fin=at(2026, 1, 6, 9 + i % 12), modalite="accueil_de_jour",
+                    jeunes=[w.jeune1, w.jeune2], professionnels=[w.educateur], site=w.site,
+                )  # fmt: skip
+
+    def validate():
+        with tenant_context(w.organisme.pk):
+            # Reset: every event planned again with its presences blank, so that each validation changes all.
+            ParticipationJeune.objects.filter(evenement__dispositif=w.dispositif).update(presence="", motif_absence="")
+            Evenement.objects.filter(dispositif=w.dispositif).update(statut=StatutEvenement.PREVU)
+            ids = list(Evenement.objects.filter(dispositif=w.dispositif).values_list("pk", flat=True))
+        data = {"date": JOUR, "groupe": f"site:{w.site.pk}", "realiser": ids, f"absent-{w.jeune1.pk}": "1"}
+        assert client.post(URL, data).status_code == 302
+
+    assert_constant_queries(validate, add, few=1, many=30)
+    with tenant_context(w.organisme.pk):
+        presences = set(
+            ParticipationJeune.objects.filter(evenement__dispositif=w.dispositif).values_list("jeune_id", "presence")
+        )
+        journalled = AuditEntry.objects.filter(record_type="agendas.evenement", details__has_key="presences").count()
+    assert presences == {(w.jeune1.pk, Presence.ABSENT_IMPREVU), (w.jeune2.pk, Presence.PRESENT)}
+    assert journalled == 1 + 30  # one row per changed event, for each of the two validations
+
+
 def test_personas(journee, login_as):
     w = journee
     data = {"date": JOUR, "groupe": f"site:{w.site.pk}", "realiser": [w.matin.pk, w.aprem.pk]}
