@@ -62,12 +62,12 @@ def make_version(dossier, *, statut=StatutPpa.VALIDE, numero=None, valide_le=Non
             organisme_id=dossier.organisme_id, ppa=ppa, numero=numero, statut=statut, valide_le=valide_le,
             date_debut=date_debut or valide_le, date_revision=date_revision, precedente=precedente,
             attentes_jeune="Je veux aller au collège.", attentes_famille="Qu'il se fasse des amis.",
-            besoins=["1.1.1.1"], **fields,
+            besoins=["1.3.3.1", "1.2.1.2"], **fields,
         )  # fmt: skip
         for i, titre in enumerate(objectifs, start=1):
             Objectif.objects.create(
-                organisme_id=dossier.organisme_id, version=version, ordre=i, titre=titre, besoin_code="1.1.1.1",
-                prestations=["2.2.2"], date_debut=version.date_debut,
+                organisme_id=dossier.organisme_id, version=version, ordre=i, titre=titre, besoin_code="1.3.3.1",
+                prestations=["2.3.3.1"], date_debut=version.date_debut,
             )  # fmt: skip
         return version
 

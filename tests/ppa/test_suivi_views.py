@@ -162,7 +162,7 @@ def test_realisation_constant_queries(client, sw, v, login_as):
                 counter["n"] += 1
                 objectif = Objectif.objects.create(
                     organisme_id=sw.organisme.pk, version=v, ordre=10 + counter["n"], titre=f"Objectif {counter['n']}",
-                    besoin_code="1.1.1.1", referent=sw.educateur,
+                    besoin_code="1.2.1.2", referent=sw.educateur,
                 )  # fmt: skip
                 ev = make_evenement(sw.dispositif, [sw.jeune], debut=D(2026, 4, 1) + datetime.timedelta(days=n))
                 LienObjectif.objects.create(organisme_id=sw.organisme.pk, objectif=objectif, evenement=ev)
