@@ -1,3 +1,7 @@
-"""API routes (TBP), mounted by ditep/api_urls.py."""
+"""API routes (TBP), mounted by ditep/api_urls.py under ``/api/v1/activite/``."""
 
-urlpatterns = []
+from django.urls import path
+
+from activite.api.tbp import TbpView
+
+urlpatterns = [path("tbp/", TbpView.as_view(), name="activite-tbp")]

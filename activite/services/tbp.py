@@ -403,6 +403,20 @@ def detail_tbp(dispositif, annee: int) -> DetailTbp:
     )
 
 
+def parametres_utilises(detail: DetailTbp) -> dict:
+    """The parameters the figures used (recorded with exports and reports): the AIRe parameter set (follow-up
+    duration, half-day cut-off) and the dispositif's yearly parameters (places financées, days of operation; 0
+    without a ``DispositifAnnee`` row for the year)."""
+    da = detail.dispositif_annee
+    return {
+        **(detail.parametres.as_dict() if detail.parametres is not None else {}),
+        "places_internat": da.places_internat if da else 0,
+        "places_accueil_de_jour": da.places_accueil_de_jour if da else 0,
+        "places_ambulatoire": da.places_ambulatoire if da else 0,
+        "jours_ouverture": da.jours_ouverture if da else 0,
+    }
+
+
 def indicateurs_tbp(dispositif, annee: int) -> dict:
     """Exactly the §8.2 JSON (model ``tbp-v1``) of dispositif D for calendar year ``annee``."""
     return detail_tbp(dispositif, annee).indicateurs
