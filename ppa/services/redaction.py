@@ -165,14 +165,15 @@ def _after_deadline_change(ppa: Ppa) -> None:
         update(ppa)
 
 
-def _reporter_liens(ancienne: PpaVersion, nouvelle: PpaVersion) -> None:
+def _reporter_liens(ancienne: PpaVersion, nouvelle: PpaVersion, actor, request) -> None:
+    """Agenda series linked to the objectives of the closed version follow the objectives kept (same ``cle``)."""
     try:
         from ppa.services import suivi
     except ImportError:  # pragma: no cover
         return
     reporter = getattr(suivi, "liens_reporter", None)
     if reporter is not None:
-        reporter(ancienne, nouvelle)
+        reporter(ancienne, nouvelle, actor=actor, request=request)
 
 
 # --- Versions ----------------------------------------------------------------------------------------------------
@@ -690,7 +691,7 @@ def version_valider(*, version: PpaVersion, actor, request=None) -> PpaVersion:
     version.save(update_fields=["statut", "valide_le", "valide_par", "updated_at"])
     _audit(actor, AuditAction.UPDATE, version, request, champs=["statut"], statut=StatutPpa.VALIDE)
     if ancienne is not None:
-        _reporter_liens(ancienne, version)
+        _reporter_liens(ancienne, version, actor, request)
     _after_deadline_change(ppa)
     return version
 
