@@ -210,9 +210,13 @@ def delai_cloture_median(clos) -> float | None:
 
 
 def jeunes_suivis(dispositif, debut, fin) -> list:
-    """The youths of the period: those with an ``accompagne`` period of D overlapping P (one query)."""
-    from dossiers.models import Jeune
+    """The youths of the period: those with an ``accompagne`` period of D overlapping P, with ``dossier_id`` (their
+    dossier in D); one query."""
+    from django.db.models import OuterRef, Subquery
 
+    from dossiers.models import Dossier, Jeune
+
+    dossier = Dossier.objects.filter(jeune_id=OuterRef("pk"), dispositif=dispositif).values("pk")[:1]
     return list(
         Jeune.objects.filter(
             Q(dossiers__parcours__fin__isnull=True) | Q(dossiers__parcours__fin__gte=debut),
@@ -222,6 +226,7 @@ def jeunes_suivis(dispositif, debut, fin) -> list:
             dossiers__parcours__debut__lte=fin,
         )
         .distinct()
+        .annotate(dossier_id=Subquery(dossier))
         .order_by("nom_naissance", "prenom", "pk")
     )
 

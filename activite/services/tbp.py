@@ -329,7 +329,7 @@ class DetailTbp:
     journees_par_jeune: dict = field(default_factory=dict)
     actes_par_jeune: dict = field(default_factory=dict)
     jours_absence: dict = field(default_factory=dict)
-    jeunes: dict = field(default_factory=dict)  # id -> Jeune, every youth named by the figures
+    dossiers: dict = field(default_factory=dict)  # jeune id -> Dossier (with jeune): every youth named by a figure
 
     def lignes_par(self, cle: str, valeur) -> list:
         """The file active rows in one category of a répartition (``sexe``, ``age``, ``deficience``, ``ase``)."""
@@ -346,7 +346,7 @@ class DetailTbp:
 def detail_tbp(dispositif, annee: int) -> DetailTbp:
     """The §8.2 indicators of D for Y with their rows (constant number of queries)."""
     from core.models import DispositifAnnee
-    from dossiers.models import Jeune
+    from dossiers.models import Dossier
 
     parametres = _parametres(dispositif)
     periodes = periodes_accompagne(dispositif, annee)
@@ -383,10 +383,13 @@ def detail_tbp(dispositif, annee: int) -> DetailTbp:
         "repartition_deficience_principale": repartition_deficience_principale(fa),
         "part_mesure_ase": part_mesure_ase(fa),
     }
-    jeunes = {p.dossier.jeune_id: p.dossier.jeune for p in periodes}
-    autres = (set(journees) | set(actes)) - set(jeunes)
-    if autres:
-        jeunes.update(Jeune.objects.in_bulk(sorted(autres)))
+    dossiers = {p.dossier.jeune_id: p.dossier for p in periodes}
+    autres = (set(journees) | set(actes)) - set(dossiers)
+    if autres:  # youths counted in journées or actes without an accompagne period in Y (pre-admission, follow-up)
+        dossiers.update(
+            (d.jeune_id, d)
+            for d in Dossier.objects.filter(dispositif=dispositif, jeune_id__in=sorted(autres)).select_related("jeune")
+        )
     return DetailTbp(
         indicateurs=indicateurs,
         dispositif_annee=dispositif_annee,
@@ -399,7 +402,7 @@ def detail_tbp(dispositif, annee: int) -> DetailTbp:
         journees_par_jeune=journees,
         actes_par_jeune=actes,
         jours_absence=absences,
-        jeunes=jeunes,
+        dossiers=dossiers,
     )
 
 
