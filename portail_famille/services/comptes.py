@@ -23,6 +23,7 @@ from core.enums import AccountKind, AuditAction
 from core.models import User
 from core.services.audit import audit_record
 from core.services.organisation import account_create, email_in_use
+from dossiers.models import Proche
 from portail_famille.acces import DROITS
 from portail_famille.enums import AGE_MINIMUM_JEUNE_PAR_DEFAUT, Espace, StatutAcces
 from portail_famille.models import AccesPortail, ParametresPortail
@@ -110,6 +111,8 @@ def acces_inviter(
         organisme=dossier.organisme, kind=kind, email=email, first_name=first_name, last_name=last_name,
         actor=actor, request=request,
     )  # fmt: skip
+    if kind == AccountKind.JEUNE and AccesPortail.objects.filter(user=user).exclude(jeune=jeune).exists():
+        raise ValidationError({"email": "Cette adresse est celle du compte d'un autre jeune."})
     acces = AccesPortail.objects.select_for_update().filter(user=user, jeune=jeune).first()
     if acces is not None and acces.statut != StatutAcces.REVOQUE:
         statut = acces.get_statut_display().lower()
@@ -130,8 +133,8 @@ def acces_inviter(
         setattr(acces, name, value)
     acces.full_clean(validate_unique=False)
     acces.save()
-    if proche is not None and proche.compte_id is None:
-        proche.compte = user
+    if proche is not None and proche.compte_id is None and not Proche.objects.filter(compte=user).exists():
+        proche.compte = user  # one Proche per account: a parent of two siblings stays linked to the first
         proche.save(update_fields=["compte"])
     if proche is None and jeune.compte_id is None:
         jeune.compte = user

@@ -11,13 +11,13 @@ from portail_famille.selectors import plans_en_vigueur, semaine
 from portail_famille.views.base import jeune_page
 
 
-def _pdf_functions():
-    """The PPA PDF builders of the PPA app (``ppa/pdf.py``), when they exist."""
+def _pdf_builder():
+    """The PPA PDF builder of the PPA app (``ppa.pdf.ppa_pdf``)."""
     try:
-        from ppa import pdf as ppa_pdf
+        from ppa.pdf import ppa_pdf
     except ImportError:
-        return None, None
-    return getattr(ppa_pdf, "ppa_pdf", None), getattr(ppa_pdf, "ppa_pdf_falc", None)
+        return None
+    return ppa_pdf
 
 
 @require_GET
@@ -28,7 +28,7 @@ def plan(request, acces):
     for item in plans:
         audit_record(actor=request.user, action=AuditAction.READ, record=item["version"], request=request,
                      details={"portail": True})  # fmt: skip
-    complet, falc = _pdf_functions()
+    pdf = _pdf_builder() is not None
     return render(
         request,
         "portail_famille/plan.html",
@@ -36,9 +36,8 @@ def plan(request, acces):
             "acces": acces,
             "plans": plans,
             "semaine": sem,
-            "pdf_complet": complet is not None,
-            "pdf_falc": falc is not None,
-        },  # fmt: skip
+            "pdf": pdf,
+        },
     )
 
 
@@ -56,11 +55,10 @@ def plan_pdf(request, acces, version_id, variante):
         .select_related("ppa__dossier__jeune", "ppa__dossier__dispositif")
         .first()
     )
-    complet, falc = _pdf_functions()
-    builder = {"complet": complet, "facile": falc}.get(variante)
-    if version is None or builder is None:
+    builder = _pdf_builder()
+    if version is None or builder is None or variante not in ("complet", "facile"):
         raise Http404
-    content = builder(version)
+    content, _ = builder(version, version.ppa.dossier, falc=variante == "facile", actor=request.user)
     audit_record(actor=request.user, action=AuditAction.EXPORT, record=version, request=request,
                  details={"portail": True, "variante": variante})  # fmt: skip
     response = HttpResponse(content, content_type="application/pdf")
