@@ -128,7 +128,7 @@ def _regle_demi_journees() -> str:
     Rows: (jeune, dispositif, k_lundi, lundi of the attributing pair) from the valid pairs ``pv`` and parameters."""
     return f"""
         SELECT DISTINCT ON (pv.jeune_id, pv.dispositif_id, pv.k_lundi, g.jour, h.demi)
-               pv.jeune_id, pv.dispositif_id, pv.k_lundi, pv.lundi
+               pv.organisme_id, pv.jeune_id, pv.dispositif_id, pv.k_lundi, pv.lundi
         FROM paires_valides pv
         JOIN params prm ON prm.dispositif_id = pv.dispositif_id
         CROSS JOIN LATERAL (
@@ -186,34 +186,41 @@ def _paires_sql(scope: str) -> str:
         {joiner} {comptables}"""
 
 
-def _statement(scope: str) -> str:
-    """The one statement: pairs → statut → facts and anomalies → upsert + delete of what no longer holds."""
+def _scope(scope: str) -> tuple[str, str, str]:
+    """(keys CTE, filter of the pairs/half-days counted in scope, filter of the stored rows in scope ``x``)."""
     if scope == "keys":
         cles = """cles AS (
             SELECT DISTINCT * FROM unnest(%(jeune_ids)s::bigint[], %(dispositif_ids)s::bigint[], %(lundis)s::date[])
                 AS t(jeune_id, dispositif_id, lundi)
         ),"""
-        in_scope = "p.lundi = p.k_lundi"  # a key's own pairs
-        delete_scope = "EXISTS (SELECT 1 FROM cles k WHERE k.jeune_id = x.jeune_id"
-        delete_scope += " AND k.dispositif_id = x.dispositif_id AND k.lundi = x.lundi)"
-    else:
-        cles = ""
-        in_scope = "p.lundi >= %(du)s AND p.lundi < %(au)s"
-        delete_scope = (
-            "x.organisme_id = %(organisme_id)s AND (%(tous)s OR x.dispositif_id = ANY(%(dispositif_ids)s))"
-            " AND x.lundi >= %(du)s AND x.lundi < %(au)s"
+        stored = (
+            "EXISTS (SELECT 1 FROM cles k WHERE k.jeune_id = x.jeune_id AND k.dispositif_id = x.dispositif_id"
+            " AND k.lundi = x.lundi)"
         )
+        return cles, "p.lundi = p.k_lundi", stored  # a key's own pairs
+    stored = (
+        "x.organisme_id = %(organisme_id)s AND (%(tous)s OR x.dispositif_id = ANY(%(dispositif_ids)s))"
+        " AND x.lundi >= %(du)s AND x.lundi < %(au)s"
+    )
+    return "", "p.lundi >= %(du)s AND p.lundi < %(au)s", stored
+
+
+def _statement(scope: str) -> str:
+    """Statement 1: pairs → statut → facts (upserted, stamped ``calcule_le`` = this run) and anomalies (upserted,
+    those of the scope no longer found deleted). Statement 2 (``_statement_suppression``) deletes the facts of the
+    scope this run did not stamp. No join between the big intermediate results: the half-days are folded into the
+    facts' aggregate by a UNION ALL (the planner cannot estimate CTE sizes; a nested loop there is quadratic)."""
+    cles, in_scope, stored = _scope(scope)
     secondes_directes, secondes_indirectes = _regle_secondes()
     nuitees, actes = _regle_nuitees_actes()
-    paires = _paires_sql(scope)
     return f"""
     WITH {cles}
-    params AS (
+    params AS MATERIALIZED (
         SELECT DISTINCT ON (dispositif_id) id, dispositif_id, suivi_post_sortie_annees, coupure_demi_journee
         FROM activite_parametresactivite ORDER BY dispositif_id, version DESC
     ),
-    candidates AS ({paires}),
-    paires AS (
+    candidates AS ({_paires_sql(scope)}),
+    paires AS MATERIALIZED (
         SELECT c.*, {_regle_statut()} AS statut
         FROM candidates c
         JOIN params prm ON prm.dispositif_id = c.dispositif_id
@@ -221,15 +228,19 @@ def _statement(scope: str) -> str:
         LEFT JOIN dossiers_parcours pc ON pc.dossier_id = d.id AND pc.debut <= c.p_jour
              AND (pc.fin IS NULL OR pc.fin >= c.p_jour)
     ),
-    paires_valides AS (SELECT * FROM paires WHERE statut IS NOT NULL),
+    paires_valides AS MATERIALIZED (SELECT * FROM paires WHERE statut IS NOT NULL),
     demi AS ({_regle_demi_journees()}),
-    demi_par_semaine AS (
-        SELECT jeune_id, dispositif_id, lundi, count(*) AS n FROM demi dm
-        WHERE {in_scope.replace("p.", "dm.")} GROUP BY jeune_id, dispositif_id, lundi
+    contributions AS (
+        SELECT p.organisme_id, p.jeune_id, p.dispositif_id, p.lundi, p.statut, p.cadre, p.modalite, p.nuitee,
+               p.debut, p.fin, 0 AS demi
+        FROM paires_valides p WHERE {in_scope}
+        UNION ALL
+        SELECT p.organisme_id, p.jeune_id, p.dispositif_id, p.lundi, NULL, NULL, NULL, NULL, NULL, NULL, 1
+        FROM demi p WHERE {in_scope}
     ),
     agreges AS (
-        SELECT p.organisme_id, p.jeune_id, p.dispositif_id, p.lundi,
-               array_agg(DISTINCT p.statut ORDER BY p.statut) AS statuts,
+        SELECT max(p.organisme_id) AS organisme_id, p.jeune_id, p.dispositif_id, p.lundi,
+               array_agg(DISTINCT p.statut ORDER BY p.statut) FILTER (WHERE p.statut IS NOT NULL) AS statuts,
                coalesce(array_agg(DISTINCT p.modalite ORDER BY p.modalite) FILTER (WHERE p.cadre = 'direct'),
                         '{{}}'::varchar[]) AS m,
                count(*) FILTER (WHERE p.cadre = 'direct') AS paires_directes,
@@ -237,19 +248,12 @@ def _statement(scope: str) -> str:
                {secondes_directes} AS secondes_directes,
                {secondes_indirectes} AS secondes_indirectes,
                {nuitees} AS nuitees,
-               {actes} AS actes_ambulatoires
-        FROM paires_valides p
-        WHERE {in_scope}
-        GROUP BY p.organisme_id, p.jeune_id, p.dispositif_id, p.lundi
+               {actes} AS actes_ambulatoires,
+               sum(p.demi) AS demi_journees
+        FROM contributions p
+        GROUP BY p.jeune_id, p.dispositif_id, p.lundi
     ),
-    faits AS (
-        SELECT a.*, {_regle_combinaison()} AS combinaison, coalesce(dps.n, 0) AS demi_journees, prm.id AS parametres_id
-        FROM agreges a
-        JOIN params prm ON prm.dispositif_id = a.dispositif_id
-        LEFT JOIN demi_par_semaine dps ON dps.jeune_id = a.jeune_id AND dps.dispositif_id = a.dispositif_id
-             AND dps.lundi = a.lundi
-    ),
-    anomalies AS (
+    anomalies AS MATERIALIZED (
         SELECT DISTINCT p.organisme_id, p.jeune_id, p.evenement_id, p.dispositif_id, p.lundi
         FROM paires p WHERE p.statut IS NULL AND {in_scope}
     ),
@@ -257,10 +261,10 @@ def _statement(scope: str) -> str:
         INSERT INTO activite_faitsemaine (organisme_id, jeune_id, dispositif_id, lundi, statuts, modalites,
             combinaison, paires_directes, paires_indirectes, secondes_directes, secondes_indirectes, nuitees,
             demi_journees, actes_ambulatoires, parametres_id, calcule_le)
-        SELECT organisme_id, jeune_id, dispositif_id, lundi, statuts, m, combinaison, paires_directes,
-               paires_indirectes, secondes_directes, secondes_indirectes, nuitees, demi_journees, actes_ambulatoires,
-               parametres_id, now()
-        FROM faits
+        SELECT a.organisme_id, a.jeune_id, a.dispositif_id, a.lundi, a.statuts, a.m, {_regle_combinaison()},
+               a.paires_directes, a.paires_indirectes, a.secondes_directes, a.secondes_indirectes, a.nuitees,
+               a.demi_journees, a.actes_ambulatoires, prm.id, %(calcule_le)s
+        FROM agreges a JOIN params prm ON prm.dispositif_id = a.dispositif_id
         ON CONFLICT (organisme_id, jeune_id, dispositif_id, lundi) DO UPDATE SET
             statuts = EXCLUDED.statuts, modalites = EXCLUDED.modalites, combinaison = EXCLUDED.combinaison,
             paires_directes = EXCLUDED.paires_directes, paires_indirectes = EXCLUDED.paires_indirectes,
@@ -268,12 +272,6 @@ def _statement(scope: str) -> str:
             nuitees = EXCLUDED.nuitees, demi_journees = EXCLUDED.demi_journees,
             actes_ambulatoires = EXCLUDED.actes_ambulatoires, parametres_id = EXCLUDED.parametres_id,
             calcule_le = EXCLUDED.calcule_le
-        RETURNING 1
-    ),
-    del_faits AS (
-        DELETE FROM activite_faitsemaine x WHERE {delete_scope}
-          AND NOT EXISTS (SELECT 1 FROM faits f WHERE f.jeune_id = x.jeune_id AND f.dispositif_id = x.dispositif_id
-                          AND f.lundi = x.lundi)
         RETURNING 1
     ),
     ins_anomalies AS (
@@ -284,19 +282,35 @@ def _statement(scope: str) -> str:
         RETURNING 1
     ),
     del_anomalies AS (
-        DELETE FROM activite_anomalieactivite x WHERE {delete_scope}
-          AND NOT EXISTS (SELECT 1 FROM anomalies a WHERE a.jeune_id = x.jeune_id AND a.evenement_id = x.evenement_id)
+        DELETE FROM activite_anomalieactivite x WHERE {stored}
+          AND (x.jeune_id, x.evenement_id) NOT IN (SELECT a.jeune_id, a.evenement_id FROM anomalies a)
         RETURNING 1
     )
-    SELECT (SELECT count(*) FROM ins_faits), (SELECT count(*) FROM del_faits),
-           (SELECT count(*) FROM ins_anomalies), (SELECT count(*) FROM del_anomalies)
+    SELECT (SELECT count(*) FROM ins_faits), (SELECT count(*) FROM ins_anomalies), (SELECT count(*) FROM del_anomalies)
     """  # noqa: S608 - fragments are constants of this module; values go through parameters
 
 
+def _statement_suppression(scope: str) -> str:
+    """The facts of the scope that the run stamped ``%(calcule_le)s`` did not produce: no counted pair any more."""
+    cles, _, stored = _scope(scope)
+    return (
+        f"""
+    WITH {cles.rstrip(",")} DELETE FROM activite_faitsemaine x WHERE {stored} AND x.calcule_le < %(calcule_le)s
+    """
+        if cles
+        else f"DELETE FROM activite_faitsemaine x WHERE {stored} AND x.calcule_le < %(calcule_le)s"
+    )  # noqa: S608
+
+
 def _execute(scope: str, params: dict) -> dict:
+    """Both statements, in the caller's transaction; ``calcule_le`` is this run's stamp (a fact computed earlier in
+    the same transaction has an older one)."""
+    params = {**params, "calcule_le": timezone.now()}
     with connection.cursor() as cursor:
         cursor.execute(_statement(scope), params)
-        faits, supprimes, anomalies, anomalies_supprimees = cursor.fetchone()
+        faits, anomalies, anomalies_supprimees = cursor.fetchone()
+        cursor.execute(_statement_suppression(scope), params)
+        supprimes = cursor.rowcount
     return {"faits": faits, "faits_supprimes": supprimes, "anomalies": anomalies,
             "anomalies_supprimees": anomalies_supprimees}  # fmt: skip
 
