@@ -182,11 +182,14 @@ CHAMPS_OBJECTIF = (
 )
 
 
+_TOKENS = re.compile(r"\s+|\w+|[^\w\s]")  # words, runs of spaces, each punctuation sign
+
+
 def diff_texte(avant: str, apres: str) -> list[tuple[str, str]]:
     """Word-level diff of two texts as segments (``egal`` | ``supprime`` | ``ajoute``, text); the template marks
     them up with ``<del>``/``<ins>`` (escaped, never ``safe``)."""
-    a = re.findall(r"\s+|[^\s]+", avant or "")
-    b = re.findall(r"\s+|[^\s]+", apres or "")
+    a = _TOKENS.findall(avant or "")
+    b = _TOKENS.findall(apres or "")
     segments: list[tuple[str, str]] = []
 
     def push(kind, tokens):
