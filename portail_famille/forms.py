@@ -89,15 +89,17 @@ class DepotDocumentForm(forms.Form):
 
 
 class AbsenceForm(forms.Form):
-    """Whole days by default; with times for a part of a day."""
+    """Whole days, or a part of a day when both times are given."""
 
     date_debut = forms.DateField(label="Premier jour d'absence", widget=DateInput())
     date_fin = forms.DateField(
         label="Dernier jour d'absence", widget=DateInput(), required=False, help_text="Laissez vide pour un seul jour."
     )
-    journee_entiere = forms.BooleanField(label="Toute la journée", required=False, initial=True)
-    heure_debut = forms.TimeField(label="De (heure)", widget=TimeInput(), required=False)
-    heure_fin = forms.TimeField(label="À (heure)", widget=TimeInput(), required=False)
+    heure_debut = forms.TimeField(
+        label="Seulement à partir de (heure)", widget=TimeInput(), required=False,
+        help_text="Laissez les heures vides pour toute la journée.",
+    )  # fmt: skip
+    heure_fin = forms.TimeField(label="Jusqu'à (heure)", widget=TimeInput(), required=False)
     motif = forms.ChoiceField(
         label="Motif",
         choices=[("", "Choisir…")] + [(m.value, MotifAbsence(m).label) for m in MOTIFS_ABSENCE_FAMILLE],
@@ -116,12 +118,12 @@ class AbsenceForm(forms.Form):
             self.add_error("date_fin", "Le dernier jour doit être après le premier.")
             return data
         tz = timezone.get_current_timezone()
-        if data.get("journee_entiere") or not (data.get("heure_debut") or data.get("heure_fin")):
+        if not (data.get("heure_debut") or data.get("heure_fin")):
             debut = datetime.datetime.combine(debut_jour, datetime.time.min, tzinfo=tz)
             fin = datetime.datetime.combine(fin_jour + datetime.timedelta(days=1), datetime.time.min, tzinfo=tz)
         else:
             if not data.get("heure_debut") or not data.get("heure_fin"):
-                self.add_error("heure_fin", "Indiquez l'heure de début et l'heure de fin, ou « Toute la journée ».")
+                self.add_error("heure_fin", "Indiquez l'heure de début et l'heure de fin (aucune : toute la journée).")
                 return data
             debut = datetime.datetime.combine(debut_jour, data["heure_debut"], tzinfo=tz)
             fin = datetime.datetime.combine(fin_jour, data["heure_fin"], tzinfo=tz)

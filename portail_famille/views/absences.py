@@ -2,9 +2,12 @@
 their status. A professional takes them into account on the staff absences page (``agendas:absence_list``),
 which marks the youth's participations ``absent_prevu``."""
 
+import datetime
+
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.views.decorators.http import require_http_methods
 
 from core.views.administration.common import add_service_errors
@@ -17,7 +20,7 @@ from portail_famille.views.base import jeune_page
 @require_http_methods(["GET", "POST"])
 @jeune_page("declarer_absences")
 def absences(request, acces):
-    form = AbsenceForm(request.POST or None, initial={"journee_entiere": True})
+    form = AbsenceForm(request.POST or None)
     if request.method == "POST" and form.is_valid() and "debut" in form.cleaned_data:
         try:
             absence_declarer_famille(
@@ -30,5 +33,9 @@ def absences(request, acces):
             messages.success(request, "Absence envoyée. L'équipe va la prendre en compte.")
             return redirect("portail:absences", jeune_id=acces.jeune_id)
     declarations = list(absences_declarees(request.user, acces.jeune_id).order_by("-debut")[:50])
+    for absence in declarations:
+        debut, fin = timezone.localtime(absence.debut), timezone.localtime(absence.fin)
+        absence.journees = debut.time() == fin.time() == datetime.time.min  # whole days
+        absence.dernier_jour = (fin - datetime.timedelta(minutes=1)).date() if absence.journees else fin.date()
     context = {"acces": acces, "form": form, "declarations": declarations}
     return render(request, "portail_famille/absences.html", context)
