@@ -68,8 +68,12 @@ class QuestionForm(forms.Form):
 
 class ReclamationForm(forms.Form):
     type = forms.ChoiceField(
-        label="Vous souhaitez faire", choices=TypeReclamation.choices, widget=forms.RadioSelect,
-        initial=TypeReclamation.SUGGESTION,
+        label="Vous souhaitez faire",
+        choices=[
+            (TypeReclamation.SUGGESTION, "Une suggestion (une idée)"),
+            (TypeReclamation.RECLAMATION, "Une réclamation (un mécontentement)"),
+        ],
+        widget=forms.RadioSelect, initial=TypeReclamation.SUGGESTION,
     )  # fmt: skip
     sujet = forms.ChoiceField(label="À propos de")
     objet = forms.CharField(label="Objet (en quelques mots)", max_length=200)

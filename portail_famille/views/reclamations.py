@@ -53,7 +53,8 @@ def _filtrer(qs, form):
 
 
 def _choix_sujets(acces_list):
-    """« About Léo » for each youth, and « in general » once per dispositif (through one youth's access)."""
+    """« About Léo » for each youth, and « the establishment in general » once per dispositif (through one youth's
+    access); the dispositif is named only when the account's youths are in several."""
     from dossiers.models import Dossier
 
     dossiers = {
@@ -64,14 +65,13 @@ def _choix_sujets(acces_list):
     }
     choix, generaux = [], {}
     for a in acces_list:
-        choix.append((f"j{a.jeune_id}", f"{a.jeune.prenom}"))
+        choix.append((f"j{a.jeune_id}", a.jeune.prenom))
         dossier = dossiers.get(a.jeune_id)
         if dossier is not None and dossier.dispositif_id not in generaux:
-            generaux[dossier.dispositif_id] = (
-                f"g{a.jeune_id}",
-                f"L'établissement en général ({dossier.dispositif.nom})",
-            )
-    return choix + list(generaux.values())
+            generaux[dossier.dispositif_id] = (f"g{a.jeune_id}", dossier.dispositif.nom)
+    if len(generaux) == 1:
+        return choix + [(value, "L'établissement en général") for value, _ in generaux.values()]
+    return choix + [(value, f"L'établissement en général ({nom})") for value, nom in generaux.values()]
 
 
 @require_http_methods(["GET", "POST"])
