@@ -24,8 +24,9 @@ def test_demo_step(world, settings, tmp_path):
 
     settings.MEDIA_ROOT = tmp_path
     org = world.organisme
-    leo = factories.dossier_accompagne(world.dispositif).jeune
-    autre = factories.dossier_accompagne(world.dispositif).jeune
+    dossiers = [factories.dossier_accompagne(world.dispositif) for _ in range(2)]
+    with tenant_context(org.pk):
+        leo, autre = (d.jeune for d in dossiers)
     famille = factories.UserFactory(organisme=org, kind=AccountKind.PROCHE, ref="demo-famille", email="f@demo.fr")
     compte_jeune = factories.UserFactory(organisme=org, kind=AccountKind.JEUNE, ref="demo-jeune", email="j@demo.fr")
     mere = proche_create(leo, prenom="Nadia", nom="Benali", email="f@demo.fr")
