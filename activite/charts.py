@@ -67,7 +67,7 @@ def _description(donnees) -> str:
 
 
 def barres(
-    titre: str, donnees: list[tuple[str, float]], *, ident: str, largeur: int = 640, unite: str = ""
+    titre: str, donnees: list[tuple[str, float]], *, ident: str, largeur: int = 460, unite: str = ""
 ) -> SafeString:
     """Horizontal bars, one per (label, value), the value printed at the end of the bar."""
     ident = _ident(ident)
@@ -158,7 +158,7 @@ def _hauteur_legende(series_noms, largeur, x0):
 
 
 def barres_empilees(
-    titre: str, etiquettes: list[str], series: list[tuple[str, list[float]]], *, ident: str, largeur: int = 640,
+    titre: str, etiquettes: list[str], series: list[tuple[str, list[float]]], *, ident: str, largeur: int = 520,
     hauteur: int = 240,
 ) -> SafeString:  # fmt: skip
     """Vertical bars per label (e.g. per month), each split into the series (e.g. combinaisons), with a legend."""
@@ -202,7 +202,7 @@ def barres_empilees(
 
 def courbe(
     titre: str, etiquettes: list[str], series: list[tuple[str, list[float | None]]], *, ident: str,
-    largeur: int = 640, hauteur: int = 220,
+    largeur: int = 520, hauteur: int = 220,
 ) -> SafeString:  # fmt: skip
     """Lines with points, one per series, over the labels (e.g. file active per month; réalisées vs financées)."""
     ident = _ident(ident)

@@ -19,10 +19,8 @@ class RapportDemandeForm(forms.Form):
     format = forms.ChoiceField(label="Format", choices=FormatRapport.choices, initial=FormatRapport.PDF)
     dispositif = forms.ModelChoiceField(label="Dispositif", queryset=None, empty_label=None)
     annee = forms.IntegerField(label="Année", min_value=2000, max_value=2100, required=False)
-    trimestre = forms.ChoiceField(
-        label="Période", choices=TRIMESTRES, required=False,
-        help_text="Le TBP et le rapport annuel portent toujours sur l'année entière.",
-    )  # fmt: skip
+    trimestre = forms.ChoiceField(label="Période (TBP et rapport annuel : l'année)", choices=TRIMESTRES,
+                                  required=False)  # fmt: skip
     debut = forms.DateField(required=False, widget=forms.HiddenInput)
     fin = forms.DateField(required=False, widget=forms.HiddenInput)
 

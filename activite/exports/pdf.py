@@ -33,6 +33,7 @@ def graphiques_aire(r: dict, prefixe: str = "aire") -> dict[str, list]:
             charts.barres(
                 "File active par statut (jeunes)",
                 [(L.STATUTS[k], fa.get(k, 0)) for k in L.STATUTS if k != "total"],
+                largeur=640,
                 ident=f"{prefixe}-file-active",
             )
         ],  # fmt: skip
@@ -40,6 +41,7 @@ def graphiques_aire(r: dict, prefixe: str = "aire") -> dict[str, list]:
             charts.barres(
                 "Semaines-jeune par combinaison de modalités",
                 [(L.COMBINAISONS[k], sj.get("par_combinaison", {}).get(k, 0)) for k in L.COMBINAISONS],
+                largeur=640,
                 ident=f"{prefixe}-combinaisons",
             )
         ],  # fmt: skip
@@ -47,6 +49,7 @@ def graphiques_aire(r: dict, prefixe: str = "aire") -> dict[str, list]:
             charts.barres(
                 "Semaines-jeune par tranche d'heures directes",
                 [(L.INTENSITES[k], sj.get("par_intensite", {}).get(k, 0)) for k in L.INTENSITES],
+                largeur=640,
                 ident=f"{prefixe}-intensite",
             )
         ],  # fmt: skip
@@ -54,6 +57,7 @@ def graphiques_aire(r: dict, prefixe: str = "aire") -> dict[str, list]:
             charts.barres(
                 "Interventions d'appui-ressources par type de partenaire",
                 [(L.libelle(k, L.TYPES_PARTENAIRE), v) for k, v in par_type.items()],
+                largeur=640,
                 ident=f"{prefixe}-appui",
             )
         ],  # fmt: skip
@@ -69,7 +73,7 @@ def graphiques_tbp(r: dict, prefixe: str = "tbp") -> dict[str, list]:
     ):
         donnees = [(L.libelle(k, table), v) for k, v in (r.get(cle) or {}).items()]
         if donnees:
-            graphiques.append(charts.barres(titre, donnees, ident=f"{prefixe}-{cle}"))
+            graphiques.append(charts.barres(titre, donnees, largeur=640, ident=f"{prefixe}-{cle}"))
     return {"repartitions": graphiques}
 
 
@@ -91,13 +95,13 @@ def graphiques(type_: str, r: dict) -> dict[str, list]:
                     etiquettes,
                     [(L.COMBINAISONS[k], [t.get("semaines_jeune", {}).get("par_combinaison", {}).get(k, 0)
                                           for t in trimestres]) for k in L.COMBINAISONS],
-                    ident="annuel-combinaisons",
+                    largeur=640, ident="annuel-combinaisons",
                 ),
                 charts.courbe(
                     "File active par trimestre",
                     etiquettes,
                     [("File active", [t.get("file_active", {}).get("total", 0) for t in trimestres])],
-                    ident="annuel-file-active",
+                    largeur=640, ident="annuel-file-active",
                 ),
             ]  # fmt: skip
         return result
