@@ -6,5 +6,5 @@ class PpaConfig(AppConfig):
     verbose_name = "PPA"
 
     def ready(self):
-        from ppa import perms  # noqa: F401 - object rules
+        from ppa import demo, perms  # noqa: F401 - object rules (perms), demo step (demo)
         from ppa.views import redaction  # noqa: F401 - dossier tab "PPA"
