@@ -108,6 +108,8 @@ def test_drill_down_lists_the_youths_weeks_and_events(activite, client, login_as
     assert len(r.context["lignes"]) == 1
     r = client.get(base + "&indicateur=appui&valeur=sanitaire")
     assert r.context["lignes"] == []
+    r = client.get(base + "&indicateur=semaines")
+    assert r.context["page"].paginator.count == table["semaines_jeune"]["total"]
     r = client.get(base + "&indicateur=volume&valeur=nuitees")
     assert [ligne["jeune"].pk for ligne in r.context["lignes"]] == [a.pk]
     # A youth-week lists its counted events (audited read).
