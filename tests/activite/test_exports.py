@@ -16,9 +16,6 @@ from activite.exports.pdf import contexte_pdf
 from activite.exports.xlsx import LIGNE_ENTETES
 from tests.activite.exemples_exports import AIRE, ANNUEL, CONTEXTE, QUALITE, TBP
 
-# WeasyPrint warns at import when the system lacks libharfbuzz-subset (this machine): not what is tested here.
-pytestmark = pytest.mark.filterwarnings("ignore:HarfBuzz-Subset:DeprecationWarning")
-
 
 def test_json_is_the_dict_as_is():
     contenu, content_type, nom = exporter("aire", AIRE, "json")

@@ -20,7 +20,6 @@ from core.models import AuditEntry, Notification
 from tests.activite.conftest import D, at, recompute
 from tests.helpers import assert_constant_queries
 
-pytestmark = pytest.mark.filterwarnings("ignore:HarfBuzz-Subset:DeprecationWarning")
 PARIS = zoneinfo.ZoneInfo("Europe/Paris")
 
 

@@ -1,7 +1,6 @@
 """Dashboard of the activity: figures = table_aire, series per month add up, drill-down lists the right youths and
 events, personas, constant number of queries."""
 
-import pytest
 from django.urls import reverse
 
 from activite.services.aire import table_aire
@@ -13,8 +12,6 @@ from tests.helpers import assert_constant_queries, count_queries
 T1 = (D(2026, 1, 1), D(2026, 3, 31))
 URL = reverse("activite:tableau")
 Q = "?dispositif={}&annee=2026&trimestre=1"
-
-pytestmark = pytest.mark.filterwarnings("ignore:HarfBuzz-Subset:DeprecationWarning")
 
 
 def _scenario(w):

@@ -17,7 +17,7 @@ from core.enums import Metier
 from core.tenancy import tenant_context
 from tests import factories
 
-pytestmark = [pytest.mark.browser, pytest.mark.filterwarnings("ignore:HarfBuzz-Subset:DeprecationWarning")]
+pytestmark = pytest.mark.browser
 PASSWORD = "motdepasse-de-test-1"
 CLE = "3132333435363738393031323334353637383930"
 
