@@ -200,23 +200,25 @@ def _heures_professionnels(dispositif, lundis) -> int:
     statut (a pair that is not an anomaly ``hors_parcours``)."""
     debut, fin = _instants(lundis[0], lundis[-1])
     sql = f"""
-        SELECT coalesce(sum(extract(epoch FROM e.fin - e.debut)
-                            * (SELECT count(*) FROM agendas_participationprofessionnel pp
-                               WHERE pp.evenement_id = e.id)), 0)::bigint
+        SELECT coalesce(sum(extract(epoch FROM e.fin - e.debut)), 0)::bigint
         FROM agendas_evenement e
+        JOIN agendas_participationprofessionnel pp ON pp.organisme_id = %(organisme)s AND pp.evenement_id = e.id
         WHERE e.organisme_id = %(organisme)s AND e.dispositif_id = %(dispositif)s
-          AND e.debut >= %(debut)s AND e.debut < %(fin)s
-          AND e.statut = 'realise' AND NOT e.hors_prestation AND e.cadre IN ('direct', 'indirect')
+          AND e.debut >= %(debut)s AND e.debut < %(fin)s AND e.cadre IN ('direct', 'indirect')
           AND EXISTS (
               SELECT 1 FROM agendas_participationjeune pj
-              WHERE pj.evenement_id = e.id AND {regle_paires_comptables()}
-                AND NOT EXISTS (SELECT 1 FROM activite_anomalieactivite a
-                                WHERE a.evenement_id = e.id AND a.jeune_id = pj.jeune_id))
+              WHERE pj.organisme_id = %(organisme)s AND pj.evenement_id = e.id AND {regle_paires_comptables()}
+                AND (pj.jeune_id, e.id) NOT IN (
+                    SELECT a.jeune_id, a.evenement_id FROM activite_anomalieactivite a
+                    WHERE a.organisme_id = %(organisme)s AND a.dispositif_id = %(dispositif)s
+                      AND a.lundi >= %(premier)s AND a.lundi <= %(dernier)s))
     """  # noqa: S608
     with connection.cursor() as cursor:
         cursor.execute(
-            sql, {"organisme": dispositif.organisme_id, "dispositif": dispositif.pk, "debut": debut, "fin": fin}
-        )
+            sql,
+            {"organisme": dispositif.organisme_id, "dispositif": dispositif.pk, "debut": debut, "fin": fin,
+             "premier": lundis[0], "dernier": lundis[-1]},
+        )  # fmt: skip
         return cursor.fetchone()[0]
 
 

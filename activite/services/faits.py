@@ -34,6 +34,7 @@ NUITEE = "nuitee"  # agendas.enums.NUITEE: the nature code of a nuitée d'intern
 DELAI_ANTI_REBOND = datetime.timedelta(seconds=10)
 RECONCILIATION_ANNEES = 2
 LOT_INVALIDATIONS = 20000
+WORK_MEM = "128MB"  # a full recomputation sorts the pairs and half-days of an organisme-year
 
 
 # --- The rules (DOMAIN §8.1), one SQL fragment each ---------------------------------------------------------------
@@ -307,8 +308,13 @@ def _execute(scope: str, params: dict) -> dict:
     the same transaction has an older one)."""
     params = {**params, "calcule_le": timezone.now()}
     with connection.cursor() as cursor:
+        if scope == "range":  # sorts of a whole organisme-year in memory, for this statement only
+            cursor.execute("SELECT current_setting('work_mem'), set_config('work_mem', %s, true)", [WORK_MEM])
+            previous = cursor.fetchone()[0]
         cursor.execute(_statement(scope), params)
         faits, anomalies, anomalies_supprimees = cursor.fetchone()
+        if scope == "range":
+            cursor.execute("SELECT set_config('work_mem', %s, true)", [previous])
         cursor.execute(_statement_suppression(scope), params)
         supprimes = cursor.rowcount
     return {"faits": faits, "faits_supprimes": supprimes, "anomalies": anomalies,
