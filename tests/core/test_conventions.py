@@ -11,6 +11,8 @@ PUBLIC_URL_NAMES = {
     "core:password_reset_confirm",  # link from the email; also the invitation page
     "core:password_reset_complete",
     "agendas:ical_feed",  # calendar clients have no session: the revocable token in the URL is the credential
+    "portail:login",  # the portal's own login page
+    "portail:invitation",  # link from the portal invitation email (token, once, expires)
 }
 
 
