@@ -6,7 +6,10 @@ from core import navigation
 from dossiers import tabs
 from dossiers.views import famille, mdph
 
-navigation.register("Échéances MDPH", "dossiers:mdph_echeances", mdph.is_clinical_reader, order=30)
+navigation.register(
+    "Échéances MDPH", "dossiers:mdph_echeances", mdph.is_clinical_reader, order=30, section="gestion",
+    description="Notifications MDPH qui arrivent à échéance : renouvellements à préparer.",
+)  # fmt: skip
 tabs.register("famille", "Famille et scolarité", "dossiers:famille", order=30)
 tabs.register("mdph", "MDPH", "dossiers:mdph", order=33)
 

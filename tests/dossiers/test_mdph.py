@@ -234,7 +234,7 @@ def test_echeances_list(world, login_as):
     assert html.index("Bientot") < html.index("Proche")  # sorted by end date
     assert "Lointaine" not in html and "Renouvelee" not in html
     assert "Ailleurs" not in html  # another dispositif
-    assert "Échéances MDPH" in html  # menu entry
+    assert "Échéances MDPH" in html  # page title
     assert "Ailleurs" in login_as(world.direction).get(url).content.decode()
     assert login_as(world.admin).get(url).status_code == 403
     assert login_as(world.proche).get(url).status_code == 404
