@@ -5,4 +5,5 @@ class ActiviteConfig(AppConfig):
     name = "activite"
 
     def ready(self):
-        from activite import perms, signals  # noqa: F401 - object rules (perms), parcours → change feed (signals)
+        # Object rules (perms), parcours → change feed (signals), demo step (demo).
+        from activite import demo, perms, signals  # noqa: F401
