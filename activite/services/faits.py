@@ -51,19 +51,19 @@ def regle_paires_comptables() -> str:
     )
 
 
-def _regle_jour() -> str:
+def regle_jour() -> str:
     """§8.1 item 2 — the **date of an event** is the local (Europe/Paris) date of its start."""
     return f"(e.debut AT TIME ZONE '{TZ}')::date"
 
 
-def _regle_semaine() -> str:
+def regle_semaine() -> str:
     """§8.1 item 3 — an event (and each of its pairs) is **attributed to the ISO week** (Monday to Sunday) of its
     date (local date of its start), even when it ends in the next week. A week belongs to the period containing
     its Thursday (``activite.services.aire.semaines_de_la_periode``)."""
     return f"date_trunc('week', e.debut AT TIME ZONE '{TZ}')::date"
 
 
-def _regle_statut() -> str:
+def regle_statut() -> str:
     """§8.1 item 2 — **statut** of y at the event's date: the parcours period of y's dossier in the dispositif
     covering that date (periods are inclusive date ranges and never overlap), ``pre_admission``, ``accompagne``,
     ``ponctuel`` or ``suivi_post_sortie`` — the latter only while the date is **strictly before the anniversary**
@@ -79,7 +79,19 @@ def _regle_statut() -> str:
     )
 
 
-def _regle_combinaison() -> str:
+def regle_paires_avec_statut() -> str:
+    """The candidate pairs (``candidates``) with the statut of the parcours period of the youth's dossier in the
+    dispositif covering the pair's local date (``regle_statut``, NULL when none: an anomaly), with the parameter set
+    (``params``). The one place where pairs meet the parcours periods (used by the facts and by the TBP)."""
+    return f"""SELECT c.*, {regle_statut()} AS statut
+        FROM candidates c
+        JOIN params prm ON prm.dispositif_id = c.dispositif_id
+        LEFT JOIN dossiers_dossier d ON d.jeune_id = c.jeune_id AND d.dispositif_id = c.dispositif_id
+        LEFT JOIN dossiers_parcours pc ON pc.dossier_id = d.id AND pc.debut <= c.p_jour
+             AND (pc.fin IS NULL OR pc.fin >= c.p_jour)"""  # noqa: S608 - constant fragments
+
+
+def regle_combinaison() -> str:
     """§8.1 item 4 — **combinaison** of a youth-week: the set of modalités of its direct pairs written ``I``
     (internat), ``AJ`` (accueil de jour), ``A`` (ambulatoire) joined by ``+`` in that order (``I+AJ``, ``AJ+A``,
     ``I+AJ+A``...), or ``indirect`` when it has only indirect pairs. (Expression on the array ``m`` of the
@@ -92,7 +104,7 @@ def _regle_combinaison() -> str:
     )
 
 
-def _regle_secondes() -> tuple[str, str]:
+def regle_secondes() -> tuple[str, str]:
     """§8.1 items 5–6 — **direct seconds** of a youth-week: Σ of the real elapsed durations (``fin − debut`` of
     aware datetimes: a night across a daylight-saving change is an hour shorter or longer) of its direct pairs
     other than nuitées (a nuitée counts as one nuitée, not as hours); each event counts once per youth whatever
@@ -105,7 +117,7 @@ def _regle_secondes() -> tuple[str, str]:
     )
 
 
-def _regle_nuitees_actes() -> tuple[str, str]:
+def regle_nuitees_actes() -> tuple[str, str]:
     """§8.1 item 6 — **nuitées**: count of direct pairs of nature nuitée d'internat (code ``nuitee``);
     **actes ambulatoires**: count of direct pairs of modalité ambulatoire."""
     return (
@@ -114,7 +126,7 @@ def _regle_nuitees_actes() -> tuple[str, str]:
     )
 
 
-def _regle_demi_journees() -> str:
+def regle_demi_journees() -> str:
     """§8.1 item 6 — **half-days** (journées = 0.5 per half-day): for each (youth, local date), the morning
     [00:00, cut-off) and the afternoon [cut-off, 24:00) — local times, cut-off = ``coupure_demi_journee`` — that a
     counted direct pair of modalité internat or accueil de jour, other than a nuitée, overlaps **for a positive
@@ -156,7 +168,7 @@ def _paires_sql(scope: str) -> str:
     overlapping week W (those starting in W are the key's pairs; earlier ones only compete for half-days);
     ``scope = "range"``: the pairs of the dispositifs overlapping [du, au) weeks (``k_lundi`` NULL). Events
     longer than 31 days are not looked for before a week (bounded index scans)."""
-    semaine, jour, comptables = _regle_semaine(), _regle_jour(), regle_paires_comptables()
+    semaine, jour, comptables = regle_semaine(), regle_jour(), regle_paires_comptables()
     if scope == "keys":
         source = f"""
             FROM cles k
@@ -212,8 +224,8 @@ def _statement(scope: str) -> str:
     scope this run did not stamp. No join between the big intermediate results: the half-days are folded into the
     facts' aggregate by a UNION ALL (the planner cannot estimate CTE sizes; a nested loop there is quadratic)."""
     cles, in_scope, stored = _scope(scope)
-    secondes_directes, secondes_indirectes = _regle_secondes()
-    nuitees, actes = _regle_nuitees_actes()
+    secondes_directes, secondes_indirectes = regle_secondes()
+    nuitees, actes = regle_nuitees_actes()
     return f"""
     WITH {cles}
     params AS MATERIALIZED (
@@ -222,15 +234,10 @@ def _statement(scope: str) -> str:
     ),
     candidates AS ({_paires_sql(scope)}),
     paires AS MATERIALIZED (
-        SELECT c.*, {_regle_statut()} AS statut
-        FROM candidates c
-        JOIN params prm ON prm.dispositif_id = c.dispositif_id
-        LEFT JOIN dossiers_dossier d ON d.jeune_id = c.jeune_id AND d.dispositif_id = c.dispositif_id
-        LEFT JOIN dossiers_parcours pc ON pc.dossier_id = d.id AND pc.debut <= c.p_jour
-             AND (pc.fin IS NULL OR pc.fin >= c.p_jour)
+        {regle_paires_avec_statut()}
     ),
     paires_valides AS MATERIALIZED (SELECT * FROM paires WHERE statut IS NOT NULL),
-    demi AS ({_regle_demi_journees()}),
+    demi AS ({regle_demi_journees()}),
     contributions AS (
         SELECT p.organisme_id, p.jeune_id, p.dispositif_id, p.lundi, p.statut, p.cadre, p.modalite, p.nuitee,
                p.debut, p.fin, 0 AS demi
@@ -262,7 +269,7 @@ def _statement(scope: str) -> str:
         INSERT INTO activite_faitsemaine (organisme_id, jeune_id, dispositif_id, lundi, statuts, modalites,
             combinaison, paires_directes, paires_indirectes, secondes_directes, secondes_indirectes, nuitees,
             demi_journees, actes_ambulatoires, parametres_id, calcule_le)
-        SELECT a.organisme_id, a.jeune_id, a.dispositif_id, a.lundi, a.statuts, a.m, {_regle_combinaison()},
+        SELECT a.organisme_id, a.jeune_id, a.dispositif_id, a.lundi, a.statuts, a.m, {regle_combinaison()},
                a.paires_directes, a.paires_indirectes, a.secondes_directes, a.secondes_indirectes, a.nuitees,
                a.demi_journees, a.actes_ambulatoires, prm.id, %(calcule_le)s
         FROM agreges a JOIN params prm ON prm.dispositif_id = a.dispositif_id

@@ -196,8 +196,8 @@ def _sql_journees_actes() -> str:
     in [du, au]. Composed of the rule fragments of ``activite.services.faits`` (counted pairs, date, statut,
     half-days, actes: each written once there), on the pairs of D overlapping the dates (and up to 31 days before,
     like the facts, so a half-day covered by an earlier-starting pair is attributed to that pair's date)."""
-    jour = faits._regle_jour()
-    _nuitees, actes = faits._regle_nuitees_actes()
+    jour = faits.regle_jour()
+    _nuitees, actes = faits.regle_nuitees_actes()
     # The half-day fragment attributes each half-day to the earliest-starting pair covering it and returns that
     # pair's ``lundi`` column: here ``lundi`` carries the pair's local date (calendar dates, no week attribution).
     return f"""
@@ -217,15 +217,10 @@ def _sql_journees_actes() -> str:
           AND {faits.regle_paires_comptables()}
     ),
     paires AS (
-        SELECT c.*, {faits._regle_statut()} AS statut
-        FROM candidates c
-        JOIN params prm ON prm.dispositif_id = c.dispositif_id
-        LEFT JOIN dossiers_dossier d ON d.jeune_id = c.jeune_id AND d.dispositif_id = c.dispositif_id
-        LEFT JOIN dossiers_parcours pc ON pc.dossier_id = d.id AND pc.debut <= c.p_jour
-             AND (pc.fin IS NULL OR pc.fin >= c.p_jour)
+        {faits.regle_paires_avec_statut()}
     ),
     paires_valides AS (SELECT * FROM paires WHERE statut IS NOT NULL),
-    demi AS ({faits._regle_demi_journees()}),
+    demi AS ({faits.regle_demi_journees()}),
     demi_par_jeune AS (
         SELECT jeune_id, count(*) AS n FROM demi WHERE lundi BETWEEN %(du)s AND %(au)s GROUP BY jeune_id
     ),
