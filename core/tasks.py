@@ -4,6 +4,7 @@ from django.conf import settings
 from django.core.mail import send_mail
 from django.utils import timezone
 
+from core.enums import AccountKind
 from ditep.celery import TenantTask, app
 
 
@@ -27,6 +28,13 @@ def send_invitation_email(*, user_id: int):
     )
 
 
+# Email subjects by notification category: generic on purpose (no name, no content: DOMAIN §10).
+EMAIL_SUBJECTS = {
+    "portail_message": "Vous avez un nouveau message",
+    "portail_reclamation": "Du nouveau sur votre réclamation ou suggestion",
+}
+
+
 @app.task(base=TenantTask)
 def send_notification_emails(*, notification_ids: list[int]):
     from core.models import Notification
@@ -36,11 +44,14 @@ def send_notification_emails(*, notification_ids: list[int]):
         pk__in=notification_ids, emailed_at__isnull=True, read_at__isnull=True, recipient__is_active=True
     )
     for notification in pending.select_related("recipient"):
+        subject = EMAIL_SUBJECTS.get(notification.categorie, "Vous avez une nouvelle notification")
+        # Family and youth accounts read everything on the portal; professionals in their notification centre.
+        page = "/portail/" if notification.recipient.kind != AccountKind.PROFESSIONNEL else "/notifications/"
         send_mail(
-            subject="Vous avez une nouvelle notification",
+            subject=subject,
             message=(
-                "Bonjour,\n\nUne nouvelle information vous attend dans le dossier usager informatisé.\n"
-                f"Connectez-vous pour la consulter : {settings.SITE_URL}/notifications/\n"
+                f"Bonjour,\n\n{subject} dans le dossier usager informatisé.\n"
+                f"Connectez-vous pour le consulter : {settings.SITE_URL}{page}\n"
             ),
             from_email=None,
             recipient_list=[notification.recipient.email],

@@ -45,6 +45,16 @@ def test_notify_emails_after_commit_without_the_title(world, django_capture_on_c
     assert notification.emailed_at is not None
 
 
+def test_family_email_says_new_message_and_points_to_the_portal(world, django_capture_on_commit_callbacks):
+    titre = "Vous avez un nouveau message"
+    with django_capture_on_commit_callbacks(execute=True), tenant_context(world.organisme.pk):
+        notify(recipients=[world.proche], titre=titre, lien="/portail/messages/3/", categorie="portail_message")
+    [message] = mail.outbox
+    assert message.subject == "Vous avez un nouveau message"
+    assert "/portail/" in message.body and "/portail/messages/3/" not in message.body
+    assert "/notifications/" not in message.body
+
+
 def test_email_task_is_idempotent_and_skips_read_notifications(world, django_capture_on_commit_callbacks):
     from core.tasks import send_notification_emails
 
