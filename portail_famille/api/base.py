@@ -65,7 +65,7 @@ class PortailApiView(APIView):
 # --- serializers --------------------------------------------------------------------------------------------------
 
 
-class DroitsSerializer(serializers.Serializer):
+class PortailDroitsSerializer(serializers.Serializer):
     voir_agenda = serializers.BooleanField()
     voir_ppa = serializers.BooleanField()
     voir_documents = serializers.BooleanField()
@@ -75,26 +75,26 @@ class DroitsSerializer(serializers.Serializer):
     voir_journal = serializers.BooleanField()
 
 
-class JeuneAccesSerializer(serializers.Serializer):
+class PortailJeuneAccesSerializer(serializers.Serializer):
     id = serializers.IntegerField(source="jeune_id")
     prenom = serializers.CharField(source="jeune.prenom")
     espace = serializers.CharField()
     droits = serializers.SerializerMethodField()
 
-    def get_droits(self, acces) -> DroitsSerializer:
+    def get_droits(self, acces) -> PortailDroitsSerializer:
         return {name: getattr(acces, name) for name in DROITS}
 
 
-class MeSerializer(serializers.Serializer):
+class PortailMeSerializer(serializers.Serializer):
     id = serializers.IntegerField()
     prenom = serializers.CharField(source="first_name")
     nom = serializers.CharField(source="last_name")
     email = serializers.EmailField()
     type_compte = serializers.CharField(source="kind")
-    jeunes = JeuneAccesSerializer(many=True)
+    jeunes = PortailJeuneAccesSerializer(many=True)
 
 
-class RendezVousSerializer(serializers.Serializer):
+class PortailRendezVousSerializer(serializers.Serializer):
     id = serializers.IntegerField(source="pk")
     debut = serializers.DateTimeField()
     fin = serializers.DateTimeField()
@@ -106,37 +106,37 @@ class RendezVousSerializer(serializers.Serializer):
     absence_prevue = serializers.BooleanField()
 
 
-class JourSerializer(serializers.Serializer):
+class PortailJourSerializer(serializers.Serializer):
     date = serializers.DateField()
     nom = serializers.CharField()
-    evenements = RendezVousSerializer(many=True)
+    evenements = PortailRendezVousSerializer(many=True)
 
 
-class SemaineSerializer(serializers.Serializer):
+class PortailSemaineSerializer(serializers.Serializer):
     semaine = serializers.CharField()
     precedente = serializers.CharField()
     suivante = serializers.CharField()
-    jours = JourSerializer(many=True)
-    prochains = RendezVousSerializer(many=True)
+    jours = PortailJourSerializer(many=True)
+    prochains = PortailRendezVousSerializer(many=True)
 
 
-class ObjectifSerializer(serializers.Serializer):
+class PortailObjectifSerializer(serializers.Serializer):
     phrase = serializers.CharField()
     besoin = serializers.CharField()
-    evenements = RendezVousSerializer(many=True)
+    evenements = PortailRendezVousSerializer(many=True)
 
 
-class PlanSerializer(serializers.Serializer):
+class PortailPlanSerializer(serializers.Serializer):
     version = serializers.IntegerField()
     dispositif = serializers.CharField()
     valide_le = serializers.DateField(allow_null=True)
     date_fin = serializers.DateField(allow_null=True)
     attentes_jeune = serializers.CharField()
     attentes_famille = serializers.CharField()
-    objectifs = ObjectifSerializer(many=True)
+    objectifs = PortailObjectifSerializer(many=True)
 
 
-class DocumentSerializer(serializers.Serializer):
+class PortailDocumentSerializer(serializers.Serializer):
     id = serializers.IntegerField()
     titre = serializers.CharField()
     type = serializers.CharField()
@@ -147,18 +147,18 @@ class DocumentSerializer(serializers.Serializer):
     depose_le = serializers.DateTimeField(source="created_at")
 
 
-class DocumentsSerializer(serializers.Serializer):
-    partages = DocumentSerializer(many=True)
-    deposes = DocumentSerializer(many=True)
+class PortailDocumentsSerializer(serializers.Serializer):
+    partages = PortailDocumentSerializer(many=True)
+    deposes = PortailDocumentSerializer(many=True)
 
 
-class DepotSerializer(serializers.Serializer):
+class PortailDepotSerializer(serializers.Serializer):
     type = serializers.ChoiceField(choices=[(t.value, t.label) for t in TYPES_DOCUMENT_FAMILLE])
     titre = serializers.CharField(max_length=200)
     fichier = serializers.FileField()
 
 
-class AbsenceSerializer(serializers.Serializer):
+class PortailAbsenceSerializer(serializers.Serializer):
     id = serializers.IntegerField(read_only=True)
     debut = serializers.DateTimeField()
     fin = serializers.DateTimeField()
@@ -167,7 +167,7 @@ class AbsenceSerializer(serializers.Serializer):
     statut = serializers.CharField(read_only=True)
 
 
-class TransmissionSerializer(serializers.Serializer):
+class PortailTransmissionSerializer(serializers.Serializer):
     id = serializers.IntegerField()
     survenue_le = serializers.DateTimeField()
     categorie = serializers.CharField(source="categorie.libelle")
@@ -186,18 +186,20 @@ SEMAINE = OpenApiParameter("semaine", OpenApiTypes.STR, description="Semaine ISO
 
 
 class MeView(PortailApiView):
-    @extend_schema(responses=MeSerializer, tags=["portail"], summary="Le compte et ses jeunes, avec leurs droits")
+    @extend_schema(
+        responses=PortailMeSerializer, tags=["portail"], summary="Le compte et ses jeunes, avec leurs droits"
+    )
     def get(self, request):
         user = request.user
         data = {
             "id": user.pk, "first_name": user.first_name, "last_name": user.last_name, "email": user.email,
             "kind": user.kind, "jeunes": acces_actifs(request),
         }  # fmt: skip
-        return Response(MeSerializer(data).data)
+        return Response(PortailMeSerializer(data).data)
 
 
 class SemaineView(PortailApiView):
-    @extend_schema(parameters=[SEMAINE], responses=SemaineSerializer, tags=["portail"], summary="La semaine")
+    @extend_schema(parameters=[SEMAINE], responses=PortailSemaineSerializer, tags=["portail"], summary="La semaine")
     def get(self, request, jeune_id):
         acces = api_acces(request, jeune_id, "voir_agenda")
         sem = selectors.semaine(request.query_params.get("semaine"))
@@ -206,11 +208,13 @@ class SemaineView(PortailApiView):
             "jours": selectors.semaine_du_jeune(acces.jeune_id, sem),
             "prochains": selectors.prochains_rendez_vous(acces.jeune_id) if sem.courante else [],
         }  # fmt: skip
-        return Response(SemaineSerializer(data).data)
+        return Response(PortailSemaineSerializer(data).data)
 
 
 class PlanView(PortailApiView):
-    @extend_schema(parameters=[SEMAINE], responses=PlanSerializer(many=True), tags=["portail"], summary="Le projet")
+    @extend_schema(
+        parameters=[SEMAINE], responses=PortailPlanSerializer(many=True), tags=["portail"], summary="Le projet"
+    )
     def get(self, request, jeune_id):
         acces = api_acces(request, jeune_id, "voir_ppa")
         sem = selectors.semaine(request.query_params.get("semaine"))
@@ -230,7 +234,7 @@ class PlanView(PortailApiView):
                     "objectifs": item["objectifs"],
                 }  # fmt: skip
             )
-        return Response(PlanSerializer(rows, many=True).data)
+        return Response(PortailPlanSerializer(rows, many=True).data)
 
 
 def _documents_access(request, jeune_id):
@@ -243,7 +247,7 @@ def _documents_access(request, jeune_id):
 class DocumentsView(PortailApiView):
     parser_classes = [MultiPartParser, FormParser]
 
-    @extend_schema(responses=DocumentsSerializer, tags=["portail"], summary="Documents partagés et mes envois")
+    @extend_schema(responses=PortailDocumentsSerializer, tags=["portail"], summary="Documents partagés et mes envois")
     def get(self, request, jeune_id):
         acces = _documents_access(request, jeune_id)
         partages = list(documents_partages(acces.jeune_id)) if acces.voir_documents else []
@@ -251,30 +255,37 @@ class DocumentsView(PortailApiView):
         deposes = [
             d for d in documents_deposes(request.user, acces.jeune_id).order_by("-created_at") if d.pk not in ids
         ]
-        return Response(DocumentsSerializer({"partages": partages, "deposes": deposes}).data)
+        return Response(PortailDocumentsSerializer({"partages": partages, "deposes": deposes}).data)
 
     @extend_schema(
-        request={"multipart/form-data": DepotSerializer}, responses={201: DocumentSerializer}, tags=["portail"],
+        request={"multipart/form-data": PortailDepotSerializer},
+        responses={201: PortailDocumentSerializer},
+        tags=["portail"],
         summary="Envoyer un document à l'équipe",
-    )  # fmt: skip
+    )
     def post(self, request, jeune_id):
         acces = api_acces(request, jeune_id, "deposer_documents")
-        serializer = DepotSerializer(data=request.data)
+        serializer = PortailDepotSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         fichier = serializer.validated_data["fichier"]
         try:
             document = document_deposer(
-                acces=acces, actor=request.user, content=fichier.read(), nom_fichier=fichier.name,
-                type=serializer.validated_data["type"], titre=serializer.validated_data["titre"], request=request,
-            )  # fmt: skip
+                acces=acces,
+                actor=request.user,
+                content=fichier.read(),
+                nom_fichier=fichier.name,
+                type=serializer.validated_data["type"],
+                titre=serializer.validated_data["titre"],
+                request=request,
+            )
         except DjangoValidationError as error:
             raise service_errors(error) from None
-        return Response(DocumentSerializer(document).data, status=status.HTTP_201_CREATED)
+        return Response(PortailDocumentSerializer(document).data, status=status.HTTP_201_CREATED)
 
 
 class DocumentDownloadView(PortailApiView):
     @extend_schema(responses={(200, "application/octet-stream"): OpenApiTypes.BINARY}, tags=["portail"],
-                   summary="Télécharger un document")  # fmt: skip
+                   summary="Télécharger un document", operation_id="portail_jeunes_document_download")  # fmt: skip
     def get(self, request, jeune_id, pk):
         acces = _documents_access(request, jeune_id)
         document = documents_partages(acces.jeune_id).filter(pk=pk).first() if acces.voir_documents else None
@@ -285,26 +296,28 @@ class DocumentDownloadView(PortailApiView):
         audit_record(actor=request.user, action=AuditAction.READ, record=document, request=request,
                      details={"portail": True, "api": True})  # fmt: skip
         response = FileResponse(
-            document.fichier.open("rb"), as_attachment=True, filename=document.nom_fichier,
+            document.fichier.open("rb"),
+            as_attachment=True,
+            filename=document.nom_fichier,
             content_type=document.content_type,
-        )  # fmt: skip
+        )
         response["X-Content-Type-Options"] = "nosniff"
         response["Cache-Control"] = "private, no-store"
         return response
 
 
 class AbsencesView(PortailApiView):
-    @extend_schema(responses=AbsenceSerializer(many=True), tags=["portail"], summary="Mes absences déclarées")
+    @extend_schema(responses=PortailAbsenceSerializer(many=True), tags=["portail"], summary="Mes absences déclarées")
     def get(self, request, jeune_id):
         acces = api_acces(request, jeune_id, "declarer_absences")
         rows = absences_declarees(request.user, acces.jeune_id).order_by("-debut")[:100]
-        return Response(AbsenceSerializer(rows, many=True).data)
+        return Response(PortailAbsenceSerializer(rows, many=True).data)
 
-    @extend_schema(request=AbsenceSerializer, responses={201: AbsenceSerializer}, tags=["portail"],
+    @extend_schema(request=PortailAbsenceSerializer, responses={201: PortailAbsenceSerializer}, tags=["portail"],
                    summary="Prévenir d'une absence")  # fmt: skip
     def post(self, request, jeune_id):
         acces = api_acces(request, jeune_id, "declarer_absences")
-        serializer = AbsenceSerializer(data=request.data)
+        serializer = PortailAbsenceSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         try:
             absence = absence_declarer_famille(
@@ -312,7 +325,7 @@ class AbsencesView(PortailApiView):
             )
         except DjangoValidationError as error:
             raise service_errors(error) from None
-        return Response(AbsenceSerializer(absence).data, status=status.HTTP_201_CREATED)
+        return Response(PortailAbsenceSerializer(absence).data, status=status.HTTP_201_CREATED)
 
 
 class JournalView(PortailApiView):
@@ -320,17 +333,24 @@ class JournalView(PortailApiView):
         parameters=[OpenApiParameter("page", OpenApiTypes.INT)],
         responses=inline_serializer(
             "JournalPortail",
-            {"page": serializers.IntegerField(), "pages": serializers.IntegerField(),
-             "resultats": TransmissionSerializer(many=True)},
+            {
+                "page": serializers.IntegerField(),
+                "pages": serializers.IntegerField(),
+                "resultats": PortailTransmissionSerializer(many=True),
+            },
         ),  # fmt: skip
-        tags=["portail"], summary="Le journal partagé",
-    )  # fmt: skip
+        tags=["portail"],
+        summary="Le journal partagé",
+    )
     def get(self, request, jeune_id):
         acces = api_acces(request, jeune_id, "voir_journal")
         page = Paginator(selectors.journal(acces.jeune_id), 20).get_page(request.query_params.get("page"))
         audit_record(actor=request.user, action=AuditAction.READ, record=acces.jeune, request=request,
                      details={"portail": "journal", "api": True})  # fmt: skip
         return Response(
-            {"page": page.number, "pages": page.paginator.num_pages,
-             "resultats": TransmissionSerializer(page.object_list, many=True).data}
-        )  # fmt: skip
+            {
+                "page": page.number,
+                "pages": page.paginator.num_pages,
+                "resultats": PortailTransmissionSerializer(page.object_list, many=True).data,
+            }
+        )

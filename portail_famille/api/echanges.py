@@ -23,7 +23,7 @@ from portail_famille.services import reclamations as rec
 # --- serializers ----------------------------------------------------------------------------------------------
 
 
-class FilSerializer(serializers.Serializer):
+class PortailFilSerializer(serializers.Serializer):
     id = serializers.IntegerField()
     jeune_id = serializers.IntegerField()
     jeune_prenom = serializers.CharField(source="jeune.prenom")
@@ -34,7 +34,7 @@ class FilSerializer(serializers.Serializer):
     non_lus = serializers.IntegerField(default=0)
 
 
-class MessageSerializer(serializers.Serializer):
+class PortailMessageSerializer(serializers.Serializer):
     id = serializers.IntegerField()
     de_l_equipe = serializers.BooleanField()
     auteur = serializers.SerializerMethodField()
@@ -48,21 +48,21 @@ class MessageSerializer(serializers.Serializer):
         return f"{message.auteur.first_name or 'L’équipe'} (équipe)"
 
 
-class FilDetailSerializer(FilSerializer):
-    messages = MessageSerializer(many=True, source="messages_fil")
+class PortailFilDetailSerializer(PortailFilSerializer):
+    messages = PortailMessageSerializer(many=True, source="messages_fil")
 
 
-class FilCreateSerializer(serializers.Serializer):
+class PortailFilCreateSerializer(serializers.Serializer):
     jeune_id = serializers.IntegerField()
     sujet = serializers.CharField(max_length=200)
     texte = serializers.CharField(max_length=5000)
 
 
-class TexteSerializer(serializers.Serializer):
+class PortailTexteSerializer(serializers.Serializer):
     texte = serializers.CharField(max_length=5000)
 
 
-class QuestionSerializer(serializers.Serializer):
+class PortailQuestionSerializer(serializers.Serializer):
     id = serializers.IntegerField()
     libelle = serializers.CharField()
     type = serializers.CharField()
@@ -73,23 +73,23 @@ class QuestionSerializer(serializers.Serializer):
     obligatoire = serializers.BooleanField()
 
 
-class QuestionnaireSerializer(serializers.Serializer):
+class PortailQuestionnaireSerializer(serializers.Serializer):
     id = serializers.IntegerField()
     titre = serializers.CharField()
     introduction = serializers.CharField()
     dispositif = serializers.CharField(source="dispositif.nom")
     deja_repondu = serializers.BooleanField()
-    questions = QuestionSerializer(many=True, source="questions_list")
+    questions = PortailQuestionSerializer(many=True, source="questions_list")
 
 
-class ReponsesSerializer(serializers.Serializer):
+class PortailReponsesSerializer(serializers.Serializer):
     reponses = serializers.DictField(
         child=serializers.CharField(allow_blank=True),
         help_text="Identifiant de question → réponse (note « 1 » à « N », libellé du choix, ou texte).",
     )
 
 
-class ReclamationSerializer(serializers.Serializer):
+class PortailReclamationSerializer(serializers.Serializer):
     id = serializers.IntegerField()
     type = serializers.CharField()
     objet = serializers.CharField()
@@ -102,7 +102,7 @@ class ReclamationSerializer(serializers.Serializer):
     repondue_le = serializers.DateTimeField(allow_null=True)
 
 
-class ReclamationCreateSerializer(serializers.Serializer):
+class PortailReclamationCreateSerializer(serializers.Serializer):
     jeune_id = serializers.IntegerField(help_text="Le jeune concerné, ou dont le dispositif est concerné.")
     au_sujet_du_jeune = serializers.BooleanField(default=True, help_text="Faux : demande générale au dispositif.")
     type = serializers.ChoiceField(choices=TypeReclamation.choices)
@@ -138,18 +138,20 @@ def _fil(request, pk):
 
 
 class FilListView(PortailApiView):
-    @extend_schema(operation_id="portail_messages_list", responses=FilSerializer(many=True), tags=["portail"])
+    @extend_schema(operation_id="portail_messages_list", responses=PortailFilSerializer(many=True), tags=["portail"])
     def get(self, request):
         acces_list = _acces_messagerie(request)
         fils = list(selectors.fils_du_compte(request.user, [a.jeune_id for a in acces_list])) if acces_list else []
-        return Response(FilSerializer(fils, many=True).data)
+        return Response(PortailFilSerializer(fils, many=True).data)
 
     @extend_schema(
-        operation_id="portail_messages_create", request=FilCreateSerializer, responses={201: FilSerializer},
+        operation_id="portail_messages_create",
+        request=PortailFilCreateSerializer,
+        responses={201: PortailFilSerializer},
         tags=["portail"],
-    )  # fmt: skip
+    )
     def post(self, request):
-        data = _valid(FilCreateSerializer, request)
+        data = _valid(PortailFilCreateSerializer, request)
         acces = api_acces(request, data["jeune_id"], "messagerie")
         try:
             fil = msg.fil_creer(
@@ -157,33 +159,35 @@ class FilListView(PortailApiView):
             )
         except DjangoValidationError as exc:
             raise service_errors(exc) from None
-        return Response(FilSerializer(fil).data, status=status.HTTP_201_CREATED)
+        return Response(PortailFilSerializer(fil).data, status=status.HTTP_201_CREATED)
 
 
 class FilDetailView(PortailApiView):
-    @extend_schema(operation_id="portail_messages_retrieve", responses=FilDetailSerializer, tags=["portail"])
+    @extend_schema(operation_id="portail_messages_retrieve", responses=PortailFilDetailSerializer, tags=["portail"])
     def get(self, request, pk):
         fil, _ = _fil(request, pk)
         fil.messages_fil = selectors.messages_du_fil(fil)
         msg.fil_marquer_lu(user=request.user, fil=fil)
-        return Response(FilDetailSerializer(fil).data)
+        return Response(PortailFilDetailSerializer(fil).data)
 
 
 class FilRepondreView(PortailApiView):
     @extend_schema(
-        operation_id="portail_messages_reply", request=TexteSerializer, responses={201: MessageSerializer},
+        operation_id="portail_messages_reply",
+        request=PortailTexteSerializer,
+        responses={201: PortailMessageSerializer},
         tags=["portail"],
-    )  # fmt: skip
+    )
     def post(self, request, pk):
         fil, acces = _fil(request, pk)
-        data = _valid(TexteSerializer, request)
+        data = _valid(PortailTexteSerializer, request)
         try:
             message = msg.message_envoyer(
                 actor=request.user, fil=fil, texte=data["texte"], acces=acces, request=request
             )
         except DjangoValidationError as exc:
             raise service_errors(exc) from None
-        return Response(MessageSerializer(message).data, status=status.HTTP_201_CREATED)
+        return Response(PortailMessageSerializer(message).data, status=status.HTTP_201_CREATED)
 
 
 # --- questionnaires -------------------------------------------------------------------------------------------
@@ -191,7 +195,9 @@ class FilRepondreView(PortailApiView):
 
 class QuestionnaireListView(PortailApiView):
     @extend_schema(
-        operation_id="portail_questionnaires_list", responses=QuestionnaireSerializer(many=True), tags=["portail"]
+        operation_id="portail_questionnaires_list",
+        responses=PortailQuestionnaireSerializer(many=True),
+        tags=["portail"],
     )
     def get(self, request):
         from django.db.models import Prefetch
@@ -211,20 +217,21 @@ class QuestionnaireListView(PortailApiView):
         for q in questionnaires:
             q.deja_repondu = q.pk in repondus
             q.questions_list = list(q.questions.all())
-        return Response(QuestionnaireSerializer(questionnaires, many=True).data)
+        return Response(PortailQuestionnaireSerializer(questionnaires, many=True).data)
 
 
 class QuestionnaireRepondreView(PortailApiView):
     @extend_schema(
-        operation_id="portail_questionnaires_answer", request=ReponsesSerializer,
+        operation_id="portail_questionnaires_answer",
+        request=PortailReponsesSerializer,
         responses={201: inline_serializer("ReponseEnregistree", {"detail": serializers.CharField()})},
         tags=["portail"],
-    )  # fmt: skip
+    )
     def post(self, request, pk):
         questionnaire = qs.questionnaires_ouverts(acces_actifs(request)).filter(pk=pk).first()
         if questionnaire is None:
             raise Http404
-        data = _valid(ReponsesSerializer, request)
+        data = _valid(PortailReponsesSerializer, request)
         try:
             qs.questionnaire_repondre(
                 actor=request.user,
@@ -243,7 +250,7 @@ class QuestionnaireRepondreView(PortailApiView):
 
 class ReclamationListView(PortailApiView):
     @extend_schema(
-        operation_id="portail_reclamations_list", responses=ReclamationSerializer(many=True), tags=["portail"]
+        operation_id="portail_reclamations_list", responses=PortailReclamationSerializer(many=True), tags=["portail"]
     )
     def get(self, request):
         if not acces_actifs(request):
@@ -251,14 +258,16 @@ class ReclamationListView(PortailApiView):
         rows = Reclamation.objects.filter(organisme_id=request.user.organisme_id, auteur_id=request.user.pk).order_by(
             "-recue_le", "-pk"
         )
-        return Response(ReclamationSerializer(rows, many=True).data)
+        return Response(PortailReclamationSerializer(rows, many=True).data)
 
     @extend_schema(
-        operation_id="portail_reclamations_create", request=ReclamationCreateSerializer,
-        responses={201: ReclamationSerializer}, tags=["portail"],
-    )  # fmt: skip
+        operation_id="portail_reclamations_create",
+        request=PortailReclamationCreateSerializer,
+        responses={201: PortailReclamationSerializer},
+        tags=["portail"],
+    )
     def post(self, request):
-        data = _valid(ReclamationCreateSerializer, request)
+        data = _valid(PortailReclamationCreateSerializer, request)
         acces = api_acces(request, data["jeune_id"])
         try:
             reclamation = rec.reclamation_deposer(
@@ -272,4 +281,4 @@ class ReclamationListView(PortailApiView):
             )
         except DjangoValidationError as exc:
             raise service_errors(exc) from None
-        return Response(ReclamationSerializer(reclamation).data, status=status.HTTP_201_CREATED)
+        return Response(PortailReclamationSerializer(reclamation).data, status=status.HTTP_201_CREATED)

@@ -18,7 +18,7 @@ class PersonneSerializer(serializers.ModelSerializer):
         fields = ["id", "nom"]
 
 
-class JeuneCourtSerializer(serializers.ModelSerializer):
+class JeuneTransmissionSerializer(serializers.ModelSerializer):
     nom = serializers.CharField(read_only=True)
 
     class Meta:
@@ -43,7 +43,7 @@ class AddendumSerializer(serializers.ModelSerializer):
 class TransmissionSerializer(serializers.ModelSerializer):
     auteur = PersonneSerializer(read_only=True)
     categorie = CategorieSerializer(read_only=True)
-    jeunes = JeuneCourtSerializer(many=True, read_only=True)
+    jeunes = JeuneTransmissionSerializer(many=True, read_only=True)
     addenda = AddendumSerializer(many=True, read_only=True)
     lu = serializers.BooleanField(read_only=True, help_text="L'utilisateur l'a marquée comme lue.")
     nb_lectures = serializers.IntegerField(read_only=True, allow_null=True)

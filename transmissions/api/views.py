@@ -163,7 +163,7 @@ class TransmissionViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, Tena
         return Response({"lues": marked})
 
     @extend_schema(summary="Marquer plusieurs transmissions comme lues", request=s.LectureSerializer,
-                   responses={200: dict})  # fmt: skip
+                   responses={200: dict}, operation_id="transmissions_lu_plusieurs")  # fmt: skip
     @action(detail=False, methods=["post"], url_path="lu")
     def lu_plusieurs(self, request):
         if not perms.can_use(self.access):
