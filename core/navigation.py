@@ -59,24 +59,22 @@ def gestion_items_for(access: Access) -> list[dict]:
     ]
 
 
-def has_gestion(access: Access) -> bool:
-    return any(entry.section == "gestion" and entry.visible(access) for entry in _ENTRIES)
-
-
 def items_for(access: Access, current_path: str) -> list[dict]:
     items = []
     gestion_urls = []
     for entry in _ENTRIES:
-        if not entry.visible(access):
-            continue
         if entry.section == "gestion":
+            # Not evaluated here (some predicates query): only the « Gestion » page evaluates them.
             gestion_urls.append(reverse(entry.url_name))
+            continue
+        if not entry.visible(access):
             continue
         url = reverse(entry.url_name)
         active = current_path == url if url == "/" else current_path.startswith(url)
         badge_url = reverse(entry.badge_url_name) if entry.badge_url_name else ""
         items.append({"label": entry.label, "url": url, "active": active, "badge_url": badge_url, "match": len(url)})
-    if gestion_urls:
+    if gestion_urls and access.is_professionnel:
+        # Every professional has at least one management page (the agenda settings, the partners directory).
         url = reverse("core:gestion")
         matches = [len(u) for u in [url, *gestion_urls] if current_path.startswith(u)]
         match = max(matches, default=0)
