@@ -163,8 +163,8 @@ def test_list_query_count_is_constant(world, login_as):
     assert_constant_queries(lambda: client.get(reverse("dossiers:evenement_list")), add_rows)
 
 
-def test_menu_entry(world, login_as):
-    html = login_as(world.educateur).get(reverse("dossiers:evenement_list")).content.decode()
+def test_gestion_entry(world, login_as):
+    html = login_as(world.educateur).get(reverse("core:gestion")).content.decode()
     assert "Événements indésirables</a>" in html
 
 
