@@ -257,4 +257,6 @@ def test_echeances_constant_queries(world, login_as):
 def test_chef_de_service_sees_menu_entries(world, login_as):
     chef = factories.professionnel(world.dispositif, Metier.CHEF_DE_SERVICE)
     html = login_as(chef).get(reverse("dossiers:mdph_echeances")).content.decode()
-    assert "Partenaires" in html
+    assert 'href="/gestion/"' in html  # partners, MDPH and PPA deadlines are on the « Gestion » page
+    gestion = login_as(chef).get(reverse("core:gestion")).content.decode()
+    assert "Partenaires" in gestion and "Échéances MDPH" in gestion

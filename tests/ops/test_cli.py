@@ -15,7 +15,7 @@ import pytest
 
 from ditep import cli
 
-START_TIMEOUT = 90  # seconds, cold start included (initdb, migrate, demo data)
+START_TIMEOUT = 180  # seconds, cold start included (initdb, migrate, a year of demo data: ~90 s alone)
 STOP_TIMEOUT = 40
 WORKER_READY = re.compile(r"celery@\S+ ready\.")
 
