@@ -37,3 +37,15 @@ def test_family_account_gets_portal_home(client, world, login_as):
     response = client.get(reverse("core:home"))
     assert response.status_code == 302
     assert response["Location"] == reverse("portail:accueil")
+
+
+def test_home_counts_unread_notifications(client, world, login_as):
+    from core.services.notifications import notify
+    from core.tenancy import tenant_context
+
+    with tenant_context(world.organisme.pk):
+        notify(recipients=[world.educateur], titre="Nouvelle absence déclarée", email=False)
+        notify(recipients=[world.educateur], titre="Nouveau message", email=False)
+    html = login_as(world.educateur).get("/").content.decode()
+    assert "2 notifications non lues" in html
+    assert "Aucune notification non lue" not in html
