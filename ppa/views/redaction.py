@@ -140,6 +140,7 @@ def dossier_ppa(request, dossier):
         context.update(
             libelles=selectors.serafin_libelles(),
             objectifs=list(version.objectifs.all()),
+            revues=list(version.revues.order_by("-date", "-pk")),
             attendus=attendus,
             manquants=[a.nom for a in attendus if a.accord is None],
             urls={

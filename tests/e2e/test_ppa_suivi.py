@@ -160,6 +160,12 @@ def test_realisation_revue_pdfs(page, suivi, screenshot):
         echeance = Ppa.objects.get(dossier=dossier).prochaine_echeance
     assert echeance > timezone.localdate()
     assert f"Prochaine échéance : {echeance:%d/%m/%Y}" in _texte(page.locator("ul.ppa-etat"))
+    # The finished review is listed on the tab, and opens again from there.
+    revues = page.locator("section", has=page.locator("#ppa-revues"))
+    assert "Terminée" in _texte(revues)
+    revues.get_by_role("link").first.click()
+    page.get_by_role("heading", name="Révision", exact=False).first.wait_for()
+    page.go_back()
 
     # PDFs of the version in force, from the links of the tab.
     _check_pdf(page, "PDF du PPA")
