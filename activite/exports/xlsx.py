@@ -78,6 +78,13 @@ def _ecrire(ws, tableau: Tableau, sous_titre: str) -> None:
     for j, largeur in enumerate(largeurs, start=1):
         ws.column_dimensions[get_column_letter(j)].width = max(10, min(largeur + 3, 90))
     ws.freeze_panes = ws.cell(row=LIGNE_ENTETES + 1, column=1)
+    # Printed (or converted to PDF), every column of a table fits the width of one page, headers repeated.
+    ws.page_setup.orientation = "landscape"
+    ws.page_setup.paperSize = ws.PAPERSIZE_A4
+    ws.page_setup.fitToWidth = 1
+    ws.page_setup.fitToHeight = 0
+    ws.sheet_properties.pageSetUpPr.fitToPage = True
+    ws.print_title_rows = f"{LIGNE_ENTETES}:{LIGNE_ENTETES}"
 
 
 def exporter_xlsx(type_: str, resultat: dict, contexte: dict) -> bytes:
