@@ -114,6 +114,7 @@ def realisation(request, version, dossier):
     reel = selectors_suivi.realisation(version, dossier.jeune_id, debut, fin)
     liens = selectors_suivi.liens_par_objectif(version)
     modifiable = context["can_write"] and version.statut != StatutPpa.CLOS
+    series = selectors_suivi.series_du_jeune(access, dossier.jeune_id) if modifiable else []
     semaine_form = forms.SemaineForm(request.GET or None)
     lundi = semaine_form.lundi(timezone.localdate())
     if not semaine_form.is_bound:
@@ -123,14 +124,23 @@ def realisation(request, version, dossier):
         periode_form=form,
         debut=debut,
         fin=fin,
-        lignes=[{"objectif": o, "reel": reel.get(o.pk), "liens": liens.get(o.pk, [])} for o in objectifs],
+        lignes=[
+            {
+                "objectif": o,
+                "reel": reel.get(o.pk),
+                "liens": liens.get(o.pk, []),
+                # The series not linked to this objective yet.
+                "series": [sr for sr in series if sr.pk not in {lien.serie_id for lien in liens.get(o.pk, [])}],
+            }
+            for o in objectifs
+        ],
         total_seances=sum(r.seances for r in reel.values()),
         modifiable=modifiable,
         semaine_form=semaine_form,
         lundi=lundi,
         semaine_precedente=lundi - datetime.timedelta(days=7),
         semaine_suivante=lundi + datetime.timedelta(days=7),
-        series=selectors_suivi.series_du_jeune(access, dossier.jeune_id) if modifiable else [],
+        series=series,
         evenements=selectors_suivi.evenements_du_jeune(access, dossier.jeune_id, lundi) if modifiable else [],
         tab_url=_tab(version),
     )

@@ -152,6 +152,14 @@ def test_link_an_event_of_the_week_and_remove_it(client, sw, v, login_as):
         assert AuditEntry.objects.filter(record_type="ppa.lienobjectif", action=AuditAction.DELETE).exists()
 
 
+def test_a_linked_series_is_not_offered_again_for_its_objective(client, sw, v, login_as):
+    login_as(sw.educateur)
+    page = client.get(url("realisation", v.pk))
+    offered = {ligne["objectif"].pk: [s.pk for s in ligne["series"]] for ligne in page.context["lignes"]}
+    assert v.serie.pk not in offered[v.o1.pk]  # already linked to the first objective
+    assert v.serie.pk in offered[v.o2.pk]
+
+
 def test_realisation_constant_queries(client, sw, v, login_as):
     login_as(sw.educateur)
     counter = {"n": 0}
