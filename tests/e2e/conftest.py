@@ -8,6 +8,7 @@ role may not TRUNCATE (and must not: the audit journal is append-only for it).
 
 import os
 import shutil
+import time
 from pathlib import Path
 
 import pytest
@@ -36,11 +37,22 @@ SCREENSHOTS = Path(settings.VAR_DIR) / "screenshots"
 KEPT_TABLES = rls.READ_ONLY_TABLES
 
 
-def _empty_tables() -> None:
-    with owner_connection(), connection.cursor() as cursor:
-        tables = [t for t in connection.introspection.django_table_names(only_existing=True) if t not in KEPT_TABLES]
-        quoted = ", ".join(connection.ops.quote_name(t) for t in tables)
-        cursor.execute(f"TRUNCATE {quoted} RESTART IDENTITY CASCADE")
+def _empty_tables(attempts: int = 5) -> None:
+    """TRUNCATE every table. A request of the live server may still be finishing (a badge loaded by HTMX after the
+    page): its locks can make PostgreSQL pick the TRUNCATE as a deadlock victim, so it is retried."""
+    from django.db.utils import OperationalError
+
+    for attempt in range(attempts):
+        try:
+            with owner_connection(), connection.cursor() as cursor:
+                names = connection.introspection.django_table_names(only_existing=True)
+                quoted = ", ".join(connection.ops.quote_name(t) for t in names if t not in KEPT_TABLES)
+                cursor.execute(f"TRUNCATE {quoted} RESTART IDENTITY CASCADE")
+            return
+        except OperationalError:
+            if attempt == attempts - 1:
+                raise
+            time.sleep(0.5 * (attempt + 1))
 
 
 @pytest.fixture
@@ -66,7 +78,8 @@ def browser():
 
 
 @pytest.fixture
-def page(browser, live_server):
+def page(browser, live_server, transactional_db):
+    # ``transactional_db`` first: the browser context is closed before the tables are emptied.
     context = browser.new_context(base_url=live_server.url, locale="fr-FR", viewport={"width": 1280, "height": 900})
     page = context.new_page()
     page.set_default_timeout(10_000)
