@@ -46,6 +46,19 @@ class AireQuerySerializer(serializers.Serializer):
     ],
     responses={200: OpenApiTypes.OBJECT},
 )
+def dispositif_demande(access, finess: str):
+    """The dispositif of the user's organisme with this FINESS: another organisme's (or none) → 404, a dispositif
+    whose activity the user may not see → 403 (shared by the AIRe and TBP endpoints)."""
+    from core.models import Dispositif
+
+    dispositif = Dispositif.objects.filter(organisme_id=access.organisme_id, finess=finess).first()
+    if dispositif is None:
+        raise Http404
+    if not can_view_activite(access, dispositif.pk):
+        raise PermissionDenied("Vous n'avez pas accès à l'activité de ce dispositif.")
+    return dispositif
+
+
 class AireView(TenantScopedAPIView):
     """The §8.1 JSON of the dispositif for the period (semaines au jeudi, arrondis en sortie)."""
 
@@ -53,17 +66,11 @@ class AireView(TenantScopedAPIView):
 
     def get(self, request):
         from activite.services.aire import table_aire
-        from core.models import Dispositif
 
         query = AireQuerySerializer(data=request.query_params)
         query.is_valid(raise_exception=True)
         data = query.validated_data
-        access = self.access
-        dispositif = Dispositif.objects.filter(organisme_id=access.organisme_id, finess=data["dispositif"]).first()
-        if dispositif is None:
-            raise Http404
-        if not can_view_activite(access, dispositif.pk):
-            raise PermissionDenied("Vous n'avez pas accès à l'activité de ce dispositif.")
+        dispositif = dispositif_demande(self.access, data["dispositif"])
         try:
             return Response(table_aire(dispositif, data["debut"], data["fin"]))
         except DjangoValidationError as exc:

@@ -5,14 +5,12 @@ Permission: ``activite.perms.can_view_activite`` for that dispositif (403 otherw
 user's organisme (another organisme's included) is a 404; bad parameters are a 400 with French messages.
 """
 
-from django.http import Http404
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import serializers
-from rest_framework.exceptions import PermissionDenied
 from rest_framework.response import Response
 
-from activite.perms import can_view_activite
+from activite.api.aire import dispositif_demande
 from core.api.base import TenantScopedAPIView
 
 
@@ -48,15 +46,9 @@ class TbpView(TenantScopedAPIView):
 
     def get(self, request):
         from activite.services.tbp import indicateurs_tbp
-        from core.models import Dispositif
 
         query = TbpQuerySerializer(data=request.query_params)
         query.is_valid(raise_exception=True)
         data = query.validated_data
-        access = self.access
-        dispositif = Dispositif.objects.filter(organisme_id=access.organisme_id, finess=data["dispositif"]).first()
-        if dispositif is None:
-            raise Http404
-        if not can_view_activite(access, dispositif.pk):
-            raise PermissionDenied("Vous n'avez pas accès à l'activité de ce dispositif.")
+        dispositif = dispositif_demande(self.access, data["dispositif"])
         return Response(indicateurs_tbp(dispositif, data["annee"]))
